@@ -1,0 +1,385 @@
+#include "lnet_core/endpoint.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace ostd::lnet {
+
+Endpoint::Endpoint(const EndpointConfig& config)
+    : _config(config), _table(config.core, config.unique_capacity)
+{
+}
+
+ReceiveResult Endpoint::drop(DropReason reason)
+{
+    _counters.drops.count(reason);
+    return {ReceiveStatus::dropped, reason};
+}
+
+ReceiveResult Endpoint::pushback()
+{
+    _counters.pushbacks.add();
+    return {ReceiveStatus::pushback};
+}
+
+bool Endpoint::eq_full(const Md& md)
+{
+    if (!md.eq || md.eq->free_slots() > 0)
+        return false;
+    md.eq->note_pushback();
+    return true;
+}
+
+ReceiveResult Endpoint::receive(std::span<const std::byte> datagram, TxSink& tx)
+{
+    auto frame = decode_frame(datagram, _config.max_payload);
+    if (!frame)
+        return drop(frame.error());
+    if (!frame->header) {
+        _counters.noops.add();
+        return {ReceiveStatus::delivered};
+    }
+    return handle(*frame->header, frame->payload, tx);
+}
+
+ReceiveResult Endpoint::handle(const LnetHeader& header, std::span<const std::byte> payload, TxSink& tx)
+{
+    _counters.received_of(header.type()).add();
+    if (header.dest_nid != _config.self.nid || header.dest_pid != _config.self.pid)
+        return drop(DropReason::wrong_destination);
+    switch (header.type()) {
+    case MsgType::put: return on_put(header, payload, tx);
+    case MsgType::get: return on_get(header, tx);
+    case MsgType::ack: return on_ack(header);
+    case MsgType::reply: return on_reply(header, payload);
+    case MsgType::hello: break;
+    }
+    return drop(DropReason::unexpected_hello);
+}
+
+Event Endpoint::event_for(EventType type, uint32_t slot, const LnetHeader& header) const
+{
+    const Md& md = _table.mds().at(slot);
+    Event event;
+    event.type = type;
+    event.initiator = header.source();
+    event.target = header.destination();
+    event.md = _table.mds().handle(slot);
+    event.user_data = md.user_data;
+    return event;
+}
+
+LnetHeader Endpoint::header_to(ProcessId target, uint32_t payload_length) const
+{
+    LnetHeader header;
+    header.dest_nid = target.nid;
+    header.dest_pid = target.pid;
+    header.src_nid = _config.self.nid;
+    header.src_pid = _config.self.pid;
+    header.payload_length = payload_length;
+    return header;
+}
+
+ReceiveResult Endpoint::on_put(const LnetHeader& header, std::span<const std::byte> payload, TxSink& tx)
+{
+    const auto& put = std::get<PutFields>(header.fields);
+    MatchRequest request{MsgType::put, header.source(), put.ptl_index, put.match_bits,
+                         header.payload_length, put.offset};
+    MatchOutcome match = _table.match(request);
+    if (match.result == MatchResult::drop)
+        return drop(DropReason::too_long);
+    if (match.result == MatchResult::ok)
+        return deliver_put(header, payload, match, tx);
+    if (!_table.lazy(put.ptl_index))
+        return drop(DropReason::no_match);
+    auto& parked = _delayed[put.ptl_index];
+    if (parked.size() >= _config.delayed_limit)
+        return drop(DropReason::delayed_overflow);
+    parked.push_back({header, std::vector<std::byte>(payload.begin(), payload.end())});
+    _counters.delayed.add();
+    return {ReceiveStatus::delayed};
+}
+
+ReceiveResult Endpoint::deliver_put(const LnetHeader& header, std::span<const std::byte> payload,
+                                    const MatchOutcome& match, TxSink& tx)
+{
+    const auto& put = std::get<PutFields>(header.fields);
+    Md& md = _table.mds().at(match.slot);
+    if (eq_full(md))
+        return pushback();
+    // The ACK goes first: if it cannot be queued nothing has been consumed.
+    if (!put.ack_wmd.is_none() && !(md.options & md_option::ack_disable)) {
+        LnetHeader ack = header_to(header.source(), 0);
+        ack.fields = AckFields{put.ack_wmd, put.match_bits, match.mlength};
+        if (!tx.transmit(ack, {}))
+            return pushback();
+        _counters.sent_of(MsgType::ack).add();
+    }
+    std::memcpy(md.start + match.offset, payload.data(), match.mlength);
+    Event event = event_for(EventType::put, match.slot, header);
+    event.portal = put.ptl_index;
+    event.match_bits = put.match_bits;
+    event.rlength = header.payload_length;
+    event.mlength = match.mlength;
+    event.offset = match.offset;
+    event.hdr_data = put.hdr_data;
+    event.data = md.start + match.offset;
+    EventQueue* eq = md.eq;
+    event.unlinked = _table.commit(match);
+    if (eq)
+        eq->try_post(event);  // room was checked above; we are its only producer
+    _counters.matched.add();
+    _counters.delivered_bytes.add(match.mlength);
+    return {ReceiveStatus::delivered};
+}
+
+ReceiveResult Endpoint::on_get(const LnetHeader& header, TxSink& tx)
+{
+    const auto& get = std::get<GetFields>(header.fields);
+    if (get.sink_length > _config.max_payload)
+        return drop(DropReason::payload_too_long);  // one REPLY could not carry it
+    MatchRequest request{MsgType::get, header.source(), get.ptl_index, get.match_bits,
+                         get.sink_length, get.src_offset};
+    MatchOutcome match = _table.match(request);
+    if (match.result == MatchResult::none)
+        return drop(DropReason::no_match);
+    if (match.result == MatchResult::drop)
+        return drop(DropReason::too_long);
+    Md& md = _table.mds().at(match.slot);
+    if (eq_full(md))
+        return pushback();
+    LnetHeader reply = header_to(header.source(), match.mlength);
+    reply.fields = ReplyFields{get.return_wmd};
+    if (!tx.transmit(reply, {md.start + match.offset, match.mlength}))
+        return pushback();
+    _counters.sent_of(MsgType::reply).add();
+
+    Event event = event_for(EventType::get, match.slot, header);
+    event.portal = get.ptl_index;
+    event.match_bits = get.match_bits;
+    event.rlength = get.sink_length;
+    event.mlength = match.mlength;
+    event.offset = match.offset;
+    event.data = md.start + match.offset;
+    EventQueue* eq = md.eq;
+    event.unlinked = _table.commit(match);
+    if (eq)
+        eq->try_post(event);
+    _counters.matched.add();
+    return {ReceiveStatus::delivered};
+}
+
+uint32_t Endpoint::our_md(const WireHandle& handle) const
+{
+    if (handle.interface_cookie != _config.interface_cookie)
+        return no_md;  // addressed to an earlier incarnation of this node
+    return _table.mds().slot_of(MdHandle{handle.object_cookie});
+}
+
+ReceiveResult Endpoint::on_ack(const LnetHeader& header)
+{
+    const auto& ack = std::get<AckFields>(header.fields);
+    uint32_t slot = our_md(ack.dst_wmd);
+    if (slot == no_md)
+        return drop(DropReason::stale_handle);
+    Md& md = _table.mds().at(slot);
+    if (eq_full(md))
+        return pushback();
+    Event event = event_for(EventType::ack, slot, header);
+    event.match_bits = ack.match_bits;
+    event.rlength = ack.mlength;
+    event.mlength = ack.mlength;
+    EventQueue* eq = md.eq;
+    event.unlinked = _table.consume(slot);
+    if (eq)
+        eq->try_post(event);
+    return {ReceiveStatus::delivered};
+}
+
+ReceiveResult Endpoint::on_reply(const LnetHeader& header, std::span<const std::byte> payload)
+{
+    const auto& reply = std::get<ReplyFields>(header.fields);
+    uint32_t slot = our_md(reply.dst_wmd);
+    if (slot == no_md)
+        return drop(DropReason::stale_handle);
+    Md& md = _table.mds().at(slot);
+    uint32_t mlength = std::min(header.payload_length, md.length);
+    if (mlength < header.payload_length && !(md.options & md_option::truncate))
+        return drop(DropReason::too_long);
+    if (eq_full(md))
+        return pushback();
+    std::memcpy(md.start, payload.data(), mlength);
+    Event event = event_for(EventType::reply, slot, header);
+    event.rlength = header.payload_length;
+    event.mlength = mlength;
+    event.data = md.start;
+    EventQueue* eq = md.eq;
+    event.unlinked = _table.consume(slot);
+    if (eq)
+        eq->try_post(event);
+    _counters.delivered_bytes.add(mlength);
+    return {ReceiveStatus::delivered};
+}
+
+Result<MdHandle, AttachError> Endpoint::attach(const MatchSpec& me, const MdSpec& md, Position position,
+                                               TxSink& tx)
+{
+    auto handle = _table.attach(me, md, position);
+    if (handle && _table.lazy(me.portal))
+        redeliver(me.portal, tx);
+    return handle;
+}
+
+Result<MdHandle, AttachError> Endpoint::bind(const MdSpec& md)
+{
+    return _table.bind(md);
+}
+
+UnlinkStatus Endpoint::unlink(MdHandle handle)
+{
+    uint32_t slot = _table.mds().slot_of(handle);
+    if (slot == no_md)
+        return UnlinkStatus::stale;
+    Md& md = _table.mds().at(slot);
+    if (eq_full(md))
+        return UnlinkStatus::pushback;
+    Event event;
+    event.type = EventType::unlink;
+    event.unlinked = true;
+    event.portal = md.portal;
+    event.md = handle;
+    event.user_data = md.user_data;
+    event.initiator = event.target = _config.self;
+    EventQueue* eq = md.eq;
+    _table.unlink_slot(slot);
+    if (eq)
+        eq->try_post(event);
+    return UnlinkStatus::unlinked;
+}
+
+bool Endpoint::set_lazy(uint32_t portal, bool lazy)
+{
+    if (!_table.set_lazy(portal, lazy))
+        return false;
+    if (!lazy) {
+        for (size_t i = 0; i < _delayed[portal].size(); ++i)
+            _counters.drops.count(DropReason::lazy_cleared);
+        _delayed[portal].clear();
+    }
+    return true;
+}
+
+size_t Endpoint::redeliver(uint32_t portal, TxSink& tx)
+{
+    size_t delivered = 0;
+    auto& parked = _delayed[portal];
+    for (auto it = parked.begin(); it != parked.end();) {
+        const auto& put = std::get<PutFields>(it->header.fields);
+        MatchRequest request{MsgType::put, it->header.source(), portal, put.match_bits,
+                             it->header.payload_length, put.offset};
+        MatchOutcome match = _table.match(request);
+        if (match.result == MatchResult::none) {
+            ++it;
+            continue;
+        }
+        if (match.result == MatchResult::drop) {
+            _counters.drops.count(DropReason::too_long);
+            it = parked.erase(it);
+            continue;
+        }
+        if (deliver_put(it->header, it->payload, match, tx).status == ReceiveStatus::pushback)
+            break;  // stays parked, in order, for retry_delayed()
+        ++delivered;
+        it = parked.erase(it);
+    }
+    return delivered;
+}
+
+size_t Endpoint::retry_delayed(TxSink& tx)
+{
+    size_t delivered = 0;
+    for (uint32_t portal = 0; portal < portal_count; ++portal)
+        if (!_delayed[portal].empty())
+            delivered += redeliver(portal, tx);
+    return delivered;
+}
+
+SendStatus Endpoint::put(MdHandle handle, ProcessId target, uint32_t portal, uint64_t match_bits,
+                         const PutOptions& options, TxSink& tx)
+{
+    uint32_t slot = _table.mds().slot_of(handle);
+    if (slot == no_md)
+        return SendStatus::bad_handle;
+    Md& md = _table.mds().at(slot);
+    if (options.local_offset > md.length)
+        return SendStatus::too_long;
+    uint32_t length = std::min(options.length, md.length - options.local_offset);
+    if (length > _config.max_payload || portal >= portal_count)
+        return SendStatus::too_long;
+    if (eq_full(md))
+        return SendStatus::pushback;
+    LnetHeader header = header_to(target, length);
+    WireHandle ack_wmd = options.ack ? WireHandle{_config.interface_cookie, handle.cookie} : WireHandle::none();
+    header.fields = PutFields{ack_wmd, match_bits, options.hdr_data, portal, options.remote_offset};
+    if (!tx.transmit(header, {md.start + options.local_offset, length})) {
+        _counters.tx_failures.add();
+        return SendStatus::pushback;
+    }
+    _counters.sent_of(MsgType::put).add();
+
+    Event event;
+    event.type = EventType::send;
+    event.initiator = _config.self;
+    event.target = target;
+    event.portal = portal;
+    event.match_bits = match_bits;
+    event.rlength = event.mlength = length;
+    event.offset = options.local_offset;
+    event.hdr_data = options.hdr_data;
+    event.md = handle;
+    event.user_data = md.user_data;
+    event.data = md.start + options.local_offset;
+    EventQueue* eq = md.eq;
+    event.unlinked = _table.consume(slot);
+    if (eq)
+        eq->try_post(event);
+    return SendStatus::sent;
+}
+
+SendStatus Endpoint::get(MdHandle handle, ProcessId target, uint32_t portal, uint64_t match_bits,
+                         uint32_t remote_offset, TxSink& tx)
+{
+    uint32_t slot = _table.mds().slot_of(handle);
+    if (slot == no_md)
+        return SendStatus::bad_handle;
+    Md& md = _table.mds().at(slot);
+    if (md.length > _config.max_payload || portal >= portal_count)
+        return SendStatus::too_long;
+    if (eq_full(md))
+        return SendStatus::pushback;
+    LnetHeader header = header_to(target, 0);
+    header.fields = GetFields{WireHandle{_config.interface_cookie, handle.cookie}, match_bits, portal,
+                              remote_offset, md.length};
+    if (!tx.transmit(header, {})) {
+        _counters.tx_failures.add();
+        return SendStatus::pushback;
+    }
+    _counters.sent_of(MsgType::get).add();
+
+    Event event;
+    event.type = EventType::send;
+    event.initiator = _config.self;
+    event.target = target;
+    event.portal = portal;
+    event.match_bits = match_bits;
+    event.rlength = md.length;
+    event.md = handle;
+    event.user_data = md.user_data;
+    EventQueue* eq = md.eq;
+    event.unlinked = _table.consume(slot);
+    if (eq)
+        eq->try_post(event);
+    return SendStatus::sent;
+}
+
+}  // namespace ostd::lnet
