@@ -77,6 +77,8 @@ std::vector<std::byte> payload_of(size_t length)
 // 0xEDB88320, seed ~0, no final inversion, over the datagram with the field zeroed.
 uint32_t reference_socklnd_checksum(std::vector<std::byte> datagram)
 {
+    if (datagram.size() < SocklndHeader::size)
+        return 0;
     std::fill_n(datagram.begin() + 4, 4, std::byte{0});
     uint32_t crc = ~0u;
     for (std::byte b : datagram) {
@@ -207,8 +209,16 @@ protected:
         for (size_t i = 0; i < cases.size(); ++i)
             ASSERT_TRUE(result.packets[i].at("frame.protocols").ends_with(":udp:lnet"))
                 << "frame " << i << " not decoded as LNet ('" << result.packets[i].at("frame.protocols")
-                << "'): did tshark load " << OSTD_LNET_UDP_LUA << "? stderr:\n" << result.stderr_text;
+                << "'): did tshark load " << OSTD_LNET_UDP_LUA << "? As root it needs"
+                << " run_user_scripts_when_superuser = true in init.lua. stderr:\n" << result.stderr_text;
     }
+
+    // Encoded once and decoded by one tshark run for the whole suite.
+    static inline std::vector<EncodedCase> cases;
+    static inline TsharkResult result;
+    static inline std::string skip_reason;
+    static inline std::string directory;
+    static inline std::string capture;
 
     static const DecodedPacket& decoded(Case c) { return result.packets[c]; }
     static const LnetHeader& encoded(Case c) { return *cases[c].header; }
