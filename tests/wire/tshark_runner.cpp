@@ -56,7 +56,7 @@ std::string command_line(const std::string& tshark, const std::string& lua_scrip
 std::optional<std::string> find_tshark()
 {
     const char* path = std::getenv("PATH");
-    std::string dirs = std::string(path ? path : "") + ":/usr/bin:/usr/local/bin";
+    std::string dirs = path ? path : "/usr/bin:/usr/local/bin";
     for (const auto& dir : split(dirs, ':')) {
         std::string candidate = (dir.empty() ? "." : dir) + "/tshark";
         if (::access(candidate.c_str(), X_OK) == 0)

@@ -20,7 +20,7 @@ struct TsharkResult {
     std::vector<DecodedPacket> packets;
 };
 
-// The tshark binary on PATH (or /usr/bin/tshark), if any.
+// The tshark binary on PATH (/usr/bin and /usr/local/bin if PATH is unset), if any.
 std::optional<std::string> find_tshark();
 
 TsharkResult run_tshark(const std::string& tshark, const std::string& lua_script,
