@@ -21,6 +21,8 @@ std::optional<uint32_t> parse_number(std::string_view text, uint64_t max)
     return static_cast<uint32_t>(value);
 }
 
+}  // namespace
+
 std::optional<uint32_t> parse_ipv4(std::string_view text)
 {
     uint32_t address = 0;
@@ -37,7 +39,11 @@ std::optional<uint32_t> parse_ipv4(std::string_view text)
     return address;
 }
 
-}  // namespace
+std::string format_ipv4(uint32_t a)
+{
+    return std::to_string(a >> 24) + "." + std::to_string((a >> 16) & 0xff) + "." +
+           std::to_string((a >> 8) & 0xff) + "." + std::to_string(a & 0xff);
+}
 
 std::optional<Nid> parse_nid(std::string_view text)
 {
@@ -80,8 +86,7 @@ std::string format_nid(Nid nid)
     uint32_t a = nid.address();
     std::string address = nid.lnd() == static_cast<uint16_t>(LndType::lolnd)
         ? std::to_string(a)
-        : std::to_string(a >> 24) + "." + std::to_string((a >> 16) & 0xff) + "." +
-              std::to_string((a >> 8) & 0xff) + "." + std::to_string(a & 0xff);
+        : format_ipv4(a);
     return address + "@" + net;
 }
 

@@ -36,6 +36,10 @@ struct Nid {
     friend constexpr bool operator==(Nid, Nid) = default;
 };
 
+// Dotted-quad IPv4 text <-> host-order u32 (10.0.0.2 is 0x0a000002).
+std::optional<uint32_t> parse_ipv4(std::string_view text);
+std::string format_ipv4(uint32_t address);
+
 // Text forms: "10.0.0.2@tcp", "10.0.0.2@tcp3", "0@lo", "192.168.1.1@o2ib2",
 // and "<?>" (or "LNET_NID_ANY") for NID_ANY, as Lustre prints them.
 std::optional<Nid> parse_nid(std::string_view text);
