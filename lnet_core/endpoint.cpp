@@ -22,11 +22,12 @@ ReceiveResult Endpoint::pushback()
     return {ReceiveStatus::pushback};
 }
 
-bool Endpoint::eq_full(const Md& md)
+bool Endpoint::eq_full(uint32_t slot)
 {
-    if (!md.eq || md.eq->free_slots() > 0)
+    EventQueue* eq = _table.mds().memory(slot).eq;
+    if (!eq || eq->free_slots() > 0)
         return false;
-    md.eq->note_pushback();
+    eq->note_pushback();
     return true;
 }
 
@@ -59,13 +60,13 @@ ReceiveResult Endpoint::handle(const LnetHeader& header, std::span<const std::by
 
 Event Endpoint::event_for(EventType type, uint32_t slot, const LnetHeader& header) const
 {
-    const Md& md = _table.mds().at(slot);
+    const MdMemory& mem = _table.mds().memory(slot);
     Event event;
     event.type = type;
     event.initiator = header.source();
     event.target = header.destination();
     event.md = _table.mds().handle(slot);
-    event.user_data = md.user_data;
+    event.user_data = mem.user_data;
     return event;
 }
 
@@ -105,7 +106,8 @@ ReceiveResult Endpoint::deliver_put(const LnetHeader& header, std::span<const st
 {
     const auto& put = std::get<PutFields>(header.fields);
     Md& md = _table.mds().at(match.slot);
-    if (eq_full(md))
+    const MdMemory& mem = _table.mds().memory(match.slot);
+    if (eq_full(match.slot))
         return pushback();
     // The ACK goes first: if it cannot be queued nothing has been consumed.
     if (!put.ack_wmd.is_none() && !(md.options & md_option::ack_disable)) {
@@ -115,7 +117,7 @@ ReceiveResult Endpoint::deliver_put(const LnetHeader& header, std::span<const st
             return pushback();
         _counters.sent_of(MsgType::ack).add();
     }
-    std::memcpy(md.start + match.offset, payload.data(), match.mlength);
+    std::memcpy(mem.start + match.offset, payload.data(), match.mlength);
     Event event = event_for(EventType::put, match.slot, header);
     event.portal = put.ptl_index;
     event.match_bits = put.match_bits;
@@ -123,8 +125,8 @@ ReceiveResult Endpoint::deliver_put(const LnetHeader& header, std::span<const st
     event.mlength = match.mlength;
     event.offset = match.offset;
     event.hdr_data = put.hdr_data;
-    event.data = md.start + match.offset;
-    EventQueue* eq = md.eq;
+    event.data = mem.start + match.offset;
+    EventQueue* eq = mem.eq;
     event.unlinked = _table.commit(match);
     if (eq)
         eq->try_post(event);  // room was checked above; we are its only producer
@@ -145,12 +147,12 @@ ReceiveResult Endpoint::on_get(const LnetHeader& header, TxSink& tx)
         return drop(DropReason::no_match);
     if (match.result == MatchResult::drop)
         return drop(DropReason::too_long);
-    Md& md = _table.mds().at(match.slot);
-    if (eq_full(md))
+    const MdMemory& mem = _table.mds().memory(match.slot);
+    if (eq_full(match.slot))
         return pushback();
     LnetHeader reply = header_to(header.source(), match.mlength);
     reply.fields = ReplyFields{get.return_wmd};
-    if (!tx.transmit(reply, {md.start + match.offset, match.mlength}))
+    if (!tx.transmit(reply, {mem.start + match.offset, match.mlength}))
         return pushback();
     _counters.sent_of(MsgType::reply).add();
 
@@ -160,8 +162,8 @@ ReceiveResult Endpoint::on_get(const LnetHeader& header, TxSink& tx)
     event.rlength = get.sink_length;
     event.mlength = match.mlength;
     event.offset = match.offset;
-    event.data = md.start + match.offset;
-    EventQueue* eq = md.eq;
+    event.data = mem.start + match.offset;
+    EventQueue* eq = mem.eq;
     event.unlinked = _table.commit(match);
     if (eq)
         eq->try_post(event);
@@ -182,14 +184,14 @@ ReceiveResult Endpoint::on_ack(const LnetHeader& header)
     uint32_t slot = our_md(ack.dst_wmd);
     if (slot == no_md)
         return drop(DropReason::stale_handle);
-    Md& md = _table.mds().at(slot);
-    if (eq_full(md))
+    const MdMemory& mem = _table.mds().memory(slot);
+    if (eq_full(slot))
         return pushback();
     Event event = event_for(EventType::ack, slot, header);
     event.match_bits = ack.match_bits;
     event.rlength = ack.mlength;
     event.mlength = ack.mlength;
-    EventQueue* eq = md.eq;
+    EventQueue* eq = mem.eq;
     event.unlinked = _table.consume(slot);
     if (eq)
         eq->try_post(event);
@@ -203,17 +205,18 @@ ReceiveResult Endpoint::on_reply(const LnetHeader& header, std::span<const std::
     if (slot == no_md)
         return drop(DropReason::stale_handle);
     Md& md = _table.mds().at(slot);
+    const MdMemory& mem = _table.mds().memory(slot);
     uint32_t mlength = std::min(header.payload_length, md.length);
     if (mlength < header.payload_length && !(md.options & md_option::truncate))
         return drop(DropReason::too_long);
-    if (eq_full(md))
+    if (eq_full(slot))
         return pushback();
-    std::memcpy(md.start, payload.data(), mlength);
+    std::memcpy(mem.start, payload.data(), mlength);
     Event event = event_for(EventType::reply, slot, header);
     event.rlength = header.payload_length;
     event.mlength = mlength;
-    event.data = md.start;
-    EventQueue* eq = md.eq;
+    event.data = mem.start;
+    EventQueue* eq = mem.eq;
     event.unlinked = _table.consume(slot);
     if (eq)
         eq->try_post(event);
@@ -241,16 +244,17 @@ UnlinkStatus Endpoint::unlink(MdHandle handle)
     if (slot == no_md)
         return UnlinkStatus::stale;
     Md& md = _table.mds().at(slot);
-    if (eq_full(md))
+    const MdMemory& mem = _table.mds().memory(slot);
+    if (eq_full(slot))
         return UnlinkStatus::pushback;
     Event event;
     event.type = EventType::unlink;
     event.unlinked = true;
     event.portal = md.portal;
     event.md = handle;
-    event.user_data = md.user_data;
+    event.user_data = mem.user_data;
     event.initiator = event.target = _config.self;
-    EventQueue* eq = md.eq;
+    EventQueue* eq = mem.eq;
     _table.unlink_slot(slot);
     if (eq)
         eq->try_post(event);
@@ -311,17 +315,18 @@ SendStatus Endpoint::put(MdHandle handle, ProcessId target, uint32_t portal, uin
     if (slot == no_md)
         return SendStatus::bad_handle;
     Md& md = _table.mds().at(slot);
+    const MdMemory& mem = _table.mds().memory(slot);
     if (options.local_offset > md.length)
         return SendStatus::too_long;
     uint32_t length = std::min(options.length, md.length - options.local_offset);
     if (length > _config.max_payload || portal >= portal_count)
         return SendStatus::too_long;
-    if (eq_full(md))
+    if (eq_full(slot))
         return SendStatus::pushback;
     LnetHeader header = header_to(target, length);
     WireHandle ack_wmd = options.ack ? WireHandle{_config.interface_cookie, handle.cookie} : WireHandle::none();
     header.fields = PutFields{ack_wmd, match_bits, options.hdr_data, portal, options.remote_offset};
-    if (!tx.transmit(header, {md.start + options.local_offset, length})) {
+    if (!tx.transmit(header, {mem.start + options.local_offset, length})) {
         _counters.tx_failures.add();
         return SendStatus::pushback;
     }
@@ -337,9 +342,9 @@ SendStatus Endpoint::put(MdHandle handle, ProcessId target, uint32_t portal, uin
     event.offset = options.local_offset;
     event.hdr_data = options.hdr_data;
     event.md = handle;
-    event.user_data = md.user_data;
-    event.data = md.start + options.local_offset;
-    EventQueue* eq = md.eq;
+    event.user_data = mem.user_data;
+    event.data = mem.start + options.local_offset;
+    EventQueue* eq = mem.eq;
     event.unlinked = _table.consume(slot);
     if (eq)
         eq->try_post(event);
@@ -353,9 +358,10 @@ SendStatus Endpoint::get(MdHandle handle, ProcessId target, uint32_t portal, uin
     if (slot == no_md)
         return SendStatus::bad_handle;
     Md& md = _table.mds().at(slot);
+    const MdMemory& mem = _table.mds().memory(slot);
     if (md.length > _config.max_payload || portal >= portal_count)
         return SendStatus::too_long;
-    if (eq_full(md))
+    if (eq_full(slot))
         return SendStatus::pushback;
     LnetHeader header = header_to(target, 0);
     header.fields = GetFields{WireHandle{_config.interface_cookie, handle.cookie}, match_bits, portal,
@@ -374,8 +380,8 @@ SendStatus Endpoint::get(MdHandle handle, ProcessId target, uint32_t portal, uin
     event.match_bits = match_bits;
     event.rlength = md.length;
     event.md = handle;
-    event.user_data = md.user_data;
-    EventQueue* eq = md.eq;
+    event.user_data = mem.user_data;
+    EventQueue* eq = mem.eq;
     event.unlinked = _table.consume(slot);
     if (eq)
         eq->try_post(event);

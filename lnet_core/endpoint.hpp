@@ -97,7 +97,7 @@ private:
     ReceiveResult on_ack(const LnetHeader& header);
     ReceiveResult on_reply(const LnetHeader& header, std::span<const std::byte> payload);
     uint32_t our_md(const WireHandle& handle) const;
-    bool eq_full(const Md& md);
+    bool eq_full(uint32_t slot);
     Event event_for(EventType type, uint32_t slot, const LnetHeader& header) const;
     LnetHeader header_to(ProcessId target, uint32_t payload_length) const;
     size_t redeliver(uint32_t portal, TxSink& tx);

@@ -41,13 +41,8 @@ Result<MdHandle, AttachError> MatchTable::attach(const MatchSpec& me, const MdSp
         return AttachError::wrong_portal_kind;
     portal.kind = wanted;
 
-    uint32_t slot = _mds.create(spec);
-    Md& md = _mds.at(slot);
-    md.match_bits = me.match_bits;
-    md.ignore_bits = me.ignore_bits;
-    md.match_id = me.match_id;
-    md.portal = static_cast<uint8_t>(me.portal);
-    md.attached = true;
+    uint32_t slot = _mds.create(spec, &me);
+    const Md& md = _mds.at(slot);
     ++portal.entries;
 
     if (wanted == PortalKind::unique) {
@@ -145,9 +140,9 @@ MatchOutcome MatchTable::try_match(const Md& md, const MatchRequest& request)
         return out;
     if ((md.match_bits ^ request.match_bits) & ~md.ignore_bits)
         return out;
-    if (md.match_id.pid != pid_any && md.match_id.pid != request.initiator.pid)
+    if (md.match_pid != pid_any && md.match_pid != request.initiator.pid)
         return out;
-    if (!md.match_id.nid.is_any() && md.match_id.nid != request.initiator.nid)
+    if (!md.match_nid.is_any() && md.match_nid != request.initiator.nid)
         return out;
 
     out.offset = (md.options & md_option::manage_remote) ? request.roffset : md.local_offset;

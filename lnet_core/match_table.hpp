@@ -94,7 +94,7 @@ private:
 
     static UniqueKey key_of(const Md& md)
     {
-        return {md.match_id.nid.value, md.match_bits, md.match_id.pid, md.portal};
+        return {md.match_nid.value, md.match_bits, md.match_pid, md.portal};
     }
     List& list_of(const Md& md);
     void link(List& list, uint32_t slot, Position position);

@@ -4,7 +4,27 @@
 
 namespace ostd::lnet {
 
-uint32_t MdTable::create(const MdSpec& spec)
+Md describe_md(const MdSpec& spec, const MatchSpec* me)
+{
+    Md md;
+    md.threshold = spec.threshold;
+    md.options = spec.options;
+    md.length = static_cast<uint32_t>(spec.buffer.size());
+    md.max_size = spec.max_size;
+    md.auto_unlink = spec.auto_unlink;
+    md.live = true;
+    if (me) {
+        md.match_bits = me->match_bits;
+        md.ignore_bits = me->ignore_bits;
+        md.match_nid = me->match_id.nid;
+        md.match_pid = me->match_id.pid;
+        md.portal = static_cast<uint8_t>(me->portal);
+        md.attached = true;
+    }
+    return md;
+}
+
+uint32_t MdTable::create(const MdSpec& spec, const MatchSpec* me)
 {
     uint32_t slot;
     if (!_free.empty()) {
@@ -13,20 +33,12 @@ uint32_t MdTable::create(const MdSpec& spec)
     } else {
         slot = static_cast<uint32_t>(_mds.size());
         _mds.emplace_back();
+        _memory.emplace_back();
     }
-    Md& md = _mds[slot];
-    uint32_t generation = (md.generation + 1) & 0xffffffu;
-    md = Md{};
-    md.generation = generation == 0 ? 1 : generation;  // a cookie is never 0
-    md.threshold = spec.threshold;
-    md.options = spec.options;
-    md.length = static_cast<uint32_t>(spec.buffer.size());
-    md.max_size = spec.max_size;
-    md.auto_unlink = spec.auto_unlink;
-    md.live = true;
-    md.start = spec.buffer.data();
-    md.eq = spec.eq;
-    md.user_data = spec.user_data;
+    uint32_t generation = (_mds[slot].generation + 1) & 0xffffffu;
+    _mds[slot] = describe_md(spec, me);
+    _mds[slot].generation = generation == 0 ? 1 : generation;  // a cookie is never 0
+    _memory[slot] = MdMemory{spec.buffer.data(), spec.eq, spec.user_data};
     ++_live;
     return slot;
 }

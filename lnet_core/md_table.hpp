@@ -10,12 +10,14 @@ namespace ostd::lnet {
 
 inline constexpr uint32_t no_md = ~uint32_t{0};
 
-// One MD and, when attached, the ME in front of it. Matching reads the first
-// few fields, which therefore come first.
-struct Md {
+// One MD and, when attached, the ME in front of it: exactly the fields that
+// matching and list walking read, in one cache line, so a lookup touches one
+// line per candidate. What only delivery needs lives in MdMemory.
+struct alignas(64) Md {
     uint64_t match_bits = 0;
     uint64_t ignore_bits = 0;
-    ProcessId match_id;
+    Nid match_nid;
+    Pid match_pid = 0;
     int32_t threshold = 0;
     uint32_t options = 0;
     uint32_t length = 0;
@@ -28,10 +30,8 @@ struct Md {
     bool attached = false;      // has an ME on a portal
     bool auto_unlink = true;
     bool live = false;
-    std::byte* start = nullptr;
-    EventQueue* eq = nullptr;
-    uint64_t user_data = 0;
 
+    ProcessId match_id() const { return {match_nid, match_pid}; }
     bool exhausted() const
     {
         if (threshold == 0)
@@ -39,13 +39,25 @@ struct Md {
         return (options & md_option::max_size) && local_offset + max_size > length;
     }
 };
+static_assert(sizeof(Md) == 64);
+
+// Where an MD's bytes and events go: read when a message is delivered.
+struct MdMemory {
+    std::byte* start = nullptr;
+    EventQueue* eq = nullptr;
+    uint64_t user_data = 0;
+};
+
+// The record an MD spec (and, when attached, its ME) describes: live, with
+// generation 0 (the table assigns one).
+Md describe_md(const MdSpec& spec, const MatchSpec* me);
 
 class MdTable {
 public:
     explicit MdTable(uint8_t owner_core = 0) : _core(owner_core) {}
 
-    // Creates a live MD from spec; returns its slot.
-    uint32_t create(const MdSpec& spec);
+    // Creates a live MD from spec (attached behind me, if given); returns its slot.
+    uint32_t create(const MdSpec& spec, const MatchSpec* me = nullptr);
     void destroy(uint32_t slot);
 
     MdHandle handle(uint32_t slot) const { return {MdHandle::make(_mds[slot].generation, slot, _core)}; }
@@ -55,12 +67,15 @@ public:
 
     Md& at(uint32_t slot) { return _mds[slot]; }
     const Md& at(uint32_t slot) const { return _mds[slot]; }
+    MdMemory& memory(uint32_t slot) { return _memory[slot]; }
+    const MdMemory& memory(uint32_t slot) const { return _memory[slot]; }
     const Md* data() const { return _mds.data(); }
     size_t live_count() const { return _live; }
     uint8_t owner_core() const { return _core; }
 
 private:
     std::vector<Md> _mds;
+    std::vector<MdMemory> _memory;  // parallel to _mds
     std::vector<uint32_t> _free;
     size_t _live = 0;
     uint8_t _core;

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <unistd.h>
 #include <vector>
 
 namespace ostd::perf {
@@ -15,6 +16,9 @@ namespace {
 // Console output as usual, plus a memory of each run's cost.
 class RememberingReporter : public benchmark::ConsoleReporter {
 public:
+    // Colour only on a terminal: piped output (CI logs, files) stays plain.
+    RememberingReporter() : ConsoleReporter(isatty(STDOUT_FILENO) ? OO_Defaults : OO_Tabular) {}
+
     void ReportRuns(const std::vector<Run>& runs) override
     {
         ConsoleReporter::ReportRuns(runs);
