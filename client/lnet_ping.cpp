@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "lnet_core/byte_order.hpp"
+
 namespace ostd::client {
 
 namespace {
@@ -27,18 +29,29 @@ std::string send_failure(UdpTransport& transport, lnet::SendStatus status, lnet:
            (status == lnet::SendStatus::too_long ? ": reply buffer larger than max_payload" : ": endpoint refused");
 }
 
+// The NI count a ping info header announces, if the magic is right.
+std::optional<uint32_t> announced_nis(std::span<const std::byte> data)
+{
+    if (data.size() < lnet::ping_header_size || lnet::load_le<uint32_t>(&data[0]) != lnet::ping_magic)
+        return std::nullopt;
+    return lnet::load_le<uint32_t>(&data[12]);
+}
+
 lnet::Result<PingResult, PingError> decode_reply(const lnet::Event& reply, std::span<const std::byte> buffer,
                                                  Clock::duration round_trip, lnet::Nid target)
 {
-    if (reply.mlength < reply.rlength)
+    std::span<const std::byte> data = buffer.first(reply.mlength);
+    if (auto info = lnet::decode_ping_info(data))
+        return PingResult{std::move(*info), std::chrono::duration_cast<std::chrono::nanoseconds>(round_trip)};
+    // A peer with more NIs than we made room for truncates its answer to our
+    // sink length (or we truncate it): say so rather than "garbage".
+    if (auto count = announced_nis(data))
         return PingError{PingErrc::bad_reply, "ping info from " + lnet::format_nid(target) + " truncated: " +
-                                                  std::to_string(reply.rlength) + " bytes, room for " +
-                                                  std::to_string(reply.mlength)};
-    auto info = lnet::decode_ping_info(buffer.first(reply.mlength));
-    if (!info)
-        return PingError{PingErrc::bad_reply, "reply from " + lnet::format_nid(target) + " is not ping info (" +
-                                                  std::to_string(reply.mlength) + " bytes)"};
-    return PingResult{std::move(*info), std::chrono::duration_cast<std::chrono::nanoseconds>(round_trip)};
+                                                  std::to_string(*count) + " NIs, room for " +
+                                                  std::to_string((buffer.size() - lnet::ping_header_size) /
+                                                                 lnet::ping_ni_size)};
+    return PingError{PingErrc::bad_reply, "reply from " + lnet::format_nid(target) + " is not ping info (" +
+                                              std::to_string(reply.mlength) + " bytes)"};
 }
 
 }  // namespace
