@@ -1,0 +1,89 @@
+#include "client/ostio/options.hpp"
+
+#include <charconv>
+
+namespace ostd::client::ostio {
+
+std::optional<std::string_view> ParsedArgs::value(std::string_view name) const
+{
+    auto it = values.find(name);
+    if (it == values.end())
+        return std::nullopt;
+    return it->second;
+}
+
+namespace {
+
+const OptionSpec* find_spec(std::span<const OptionSpec> specs, std::string_view name)
+{
+    for (const OptionSpec& spec : specs)
+        if (spec.name == name)
+            return &spec;
+    return nullptr;
+}
+
+}  // namespace
+
+lnet::Result<ParsedArgs, std::string> parse_options(std::span<const std::string_view> args,
+                                                   std::span<const OptionSpec> specs)
+{
+    ParsedArgs parsed;
+    for (size_t i = 0; i < args.size(); ++i) {
+        std::string_view arg = args[i];
+        if (arg == "--") {
+            parsed.positional.insert(parsed.positional.end(), args.begin() + static_cast<ptrdiff_t>(i) + 1, args.end());
+            break;
+        }
+        if (!arg.starts_with("--") || arg.size() == 2) {
+            if (arg.starts_with("-") && arg.size() > 1)
+                return std::string("unknown option '") + std::string(arg) + "'";
+            parsed.positional.push_back(arg);
+            continue;
+        }
+        std::string_view name = arg.substr(2);
+        std::optional<std::string_view> inline_value;
+        if (size_t eq = name.find('='); eq != std::string_view::npos) {
+            inline_value = name.substr(eq + 1);
+            name = name.substr(0, eq);
+        }
+        const OptionSpec* spec = find_spec(specs, name);
+        if (!spec)
+            return "unknown option '--" + std::string(name) + "'";
+        if (!spec->takes_value) {
+            if (inline_value)
+                return "option '--" + std::string(name) + "' takes no value";
+            parsed.values[spec->name] = "";
+            continue;
+        }
+        if (!inline_value) {
+            if (i + 1 >= args.size())
+                return "option '--" + std::string(name) + "' needs a value";
+            inline_value = args[++i];
+        }
+        parsed.values[spec->name] = *inline_value;
+    }
+    return parsed;
+}
+
+std::optional<uint64_t> parse_uint(std::string_view text, uint64_t min, uint64_t max)
+{
+    uint64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value < min || value > max)
+        return std::nullopt;
+    return value;
+}
+
+lnet::Result<uint64_t, std::string> uint_option(const ParsedArgs& args, std::string_view name, uint64_t fallback,
+                                                uint64_t min, uint64_t max)
+{
+    auto text = args.value(name);
+    if (!text)
+        return fallback;
+    if (auto value = parse_uint(*text, min, max))
+        return *value;
+    return "bad --" + std::string(name) + " '" + std::string(*text) + "': expected an integer from " +
+           std::to_string(min) + " to " + std::to_string(max);
+}
+
+}  // namespace ostd::client::ostio

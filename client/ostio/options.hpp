@@ -1,0 +1,42 @@
+// A small command-line option parser for ostio's subcommands: "--name VALUE",
+// "--name=VALUE", flags, positionals, and "--" to end options. Errors are
+// sentences the command prints as they are.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lnet_core/result.hpp"
+
+namespace ostd::client::ostio {
+
+struct OptionSpec {
+    std::string_view name;  // without the dashes: "port"
+    bool takes_value = false;
+};
+
+struct ParsedArgs {
+    std::vector<std::string_view> positional;
+    std::map<std::string_view, std::string_view> values;  // flags map to ""
+
+    bool has(std::string_view name) const { return values.contains(name); }
+    std::optional<std::string_view> value(std::string_view name) const;
+};
+
+lnet::Result<ParsedArgs, std::string> parse_options(std::span<const std::string_view> args,
+                                                   std::span<const OptionSpec> specs);
+
+// Decimal unsigned integer in [min, max]; empty on anything else.
+std::optional<uint64_t> parse_uint(std::string_view text, uint64_t min, uint64_t max);
+
+// Reads option `name` as an integer in [min, max] (fallback when absent);
+// the error names the option and the accepted range.
+lnet::Result<uint64_t, std::string> uint_option(const ParsedArgs& args, std::string_view name, uint64_t fallback,
+                                                uint64_t min, uint64_t max);
+
+}  // namespace ostd::client::ostio
