@@ -1,0 +1,189 @@
+#include "dataplane/packet.hpp"
+
+#include <rte_arp.h>
+#include <rte_byteorder.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
+#include <rte_udp.h>
+
+#include <cstring>
+
+namespace ostd::dataplane {
+namespace {
+
+template <typename Header>
+Header* header_at(std::span<const std::byte> frame, size_t offset)
+{
+    return reinterpret_cast<Header*>(const_cast<std::byte*>(frame.data() + offset));
+}
+
+ParsedPacket dropped(NetDrop reason) { return {PacketKind::dropped, reason, {}, {}}; }
+
+bool is_ours_or_broadcast(const rte_ether_addr& dst, const rte_ether_addr& ours)
+{
+    return rte_is_same_ether_addr(&dst, &ours) || rte_is_broadcast_ether_addr(&dst) ||
+           rte_is_multicast_ether_addr(&dst);
+}
+
+bool allowed(const LocalAddress& local, uint32_t ip)
+{
+    if (!local.allowed)
+        return true;
+    for (const Ipv4Net& net : *local.allowed)
+        if (net.contains(ip))
+            return true;
+    return false;
+}
+
+ParsedPacket parse_arp(std::span<const std::byte> frame, const LocalAddress& local)
+{
+    if (frame.size() < sizeof(rte_ether_hdr) + sizeof(rte_arp_hdr))
+        return dropped(NetDrop::runt);
+    const auto* arp = header_at<rte_arp_hdr>(frame, sizeof(rte_ether_hdr));
+    bool ipv4_request = arp->arp_hardware == rte_cpu_to_be_16(RTE_ARP_HRD_ETHER) &&
+                        arp->arp_protocol == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) &&
+                        arp->arp_hlen == RTE_ETHER_ADDR_LEN && arp->arp_plen == 4 &&
+                        arp->arp_opcode == rte_cpu_to_be_16(RTE_ARP_OP_REQUEST);
+    if (!ipv4_request || rte_be_to_cpu_32(arp->arp_data.arp_tip) != local.ip)
+        return dropped(NetDrop::arp_ignored);
+    return {PacketKind::arp_request, NetDrop::count_, {}, {}};
+}
+
+ParsedPacket parse_udp(std::span<const std::byte> frame, const rte_ipv4_hdr* ip, size_t l4_offset,
+                       size_t ip_end, const LocalAddress& local, ChecksumHints hints)
+{
+    if (l4_offset + sizeof(rte_udp_hdr) > ip_end)
+        return dropped(NetDrop::bad_udp_length);
+    const auto* udp = header_at<rte_udp_hdr>(frame, l4_offset);
+    size_t udp_length = rte_be_to_cpu_16(udp->dgram_len);
+    if (udp_length < sizeof(rte_udp_hdr) || l4_offset + udp_length != ip_end)
+        return dropped(NetDrop::bad_udp_length);
+    if (!hints.l4_good && udp->dgram_cksum != 0 && rte_ipv4_udptcp_cksum_verify(ip, udp) != 0)
+        return dropped(NetDrop::bad_udp_checksum);
+    if (rte_be_to_cpu_16(udp->dst_port) != local.udp_port)
+        return dropped(NetDrop::wrong_udp_port);
+    uint32_t source_ip = rte_be_to_cpu_32(ip->src_addr);
+    if (!allowed(local, source_ip))
+        return dropped(NetDrop::source_not_allowed);
+    const auto* eth = header_at<rte_ether_hdr>(frame, 0);
+    ParsedPacket packet{PacketKind::lnet, NetDrop::count_, {eth->src_addr, source_ip, rte_be_to_cpu_16(udp->src_port)}, {}};
+    packet.payload = frame.subspan(l4_offset + sizeof(rte_udp_hdr), udp_length - sizeof(rte_udp_hdr));
+    return packet;
+}
+
+}  // namespace
+
+ParsedPacket parse_packet(std::span<const std::byte> frame, const LocalAddress& local, ChecksumHints hints)
+{
+    if (frame.size() < sizeof(rte_ether_hdr))
+        return dropped(NetDrop::runt);
+    if (frame.size() > size_t{local.mtu} + sizeof(rte_ether_hdr) + RTE_VLAN_HLEN)
+        return dropped(NetDrop::oversize);
+    const auto* eth = header_at<rte_ether_hdr>(frame, 0);
+    if (!is_ours_or_broadcast(eth->dst_addr, local.mac))
+        return dropped(NetDrop::not_our_mac);
+    uint16_t ether_type = rte_be_to_cpu_16(eth->ether_type);
+    if (ether_type == RTE_ETHER_TYPE_ARP)
+        return parse_arp(frame, local);
+    if (ether_type != RTE_ETHER_TYPE_IPV4)
+        return dropped(NetDrop::unsupported_ethertype);
+
+    constexpr size_t ip_offset = sizeof(rte_ether_hdr);
+    if (frame.size() < ip_offset + sizeof(rte_ipv4_hdr))
+        return dropped(NetDrop::runt);
+    const auto* ip = header_at<rte_ipv4_hdr>(frame, ip_offset);
+    size_t header_length = rte_ipv4_hdr_len(ip);
+    size_t total_length = rte_be_to_cpu_16(ip->total_length);
+    if ((ip->version_ihl >> 4) != 4 || header_length < sizeof(rte_ipv4_hdr) || total_length < header_length ||
+        ip_offset + total_length > frame.size())
+        return dropped(NetDrop::bad_ip_header);
+    if (!hints.ip_good && rte_ipv4_cksum(ip) != 0)  // over a valid header the sum folds to 0
+        return dropped(NetDrop::bad_ip_checksum);
+    uint16_t fragment = rte_be_to_cpu_16(ip->fragment_offset);
+    if (fragment & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))
+        return dropped(NetDrop::ip_fragment);
+    if (rte_be_to_cpu_32(ip->dst_addr) != local.ip)
+        return dropped(NetDrop::not_our_address);
+
+    size_t l4_offset = ip_offset + header_length;
+    size_t ip_end = ip_offset + total_length;
+    if (ip->next_proto_id == IPPROTO_UDP)
+        return parse_udp(frame, ip, l4_offset, ip_end, local, hints);
+    if (ip->next_proto_id != IPPROTO_ICMP)
+        return dropped(NetDrop::unsupported_protocol);
+    if (l4_offset + sizeof(rte_icmp_hdr) > ip_end)
+        return dropped(NetDrop::runt);
+    const auto* icmp = header_at<rte_icmp_hdr>(frame, l4_offset);
+    if (icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || icmp->icmp_code != 0)
+        return dropped(NetDrop::icmp_ignored);
+    return {PacketKind::icmp_echo, NetDrop::count_, {}, {}};
+}
+
+void make_arp_reply(std::span<std::byte> frame, const LocalAddress& local)
+{
+    auto* eth = reinterpret_cast<rte_ether_hdr*>(frame.data());
+    auto* arp = reinterpret_cast<rte_arp_hdr*>(frame.data() + sizeof(rte_ether_hdr));
+    rte_ether_addr requester = arp->arp_data.arp_sha;
+    uint32_t requester_ip = arp->arp_data.arp_sip;
+    eth->dst_addr = requester;
+    eth->src_addr = local.mac;
+    arp->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REPLY);
+    arp->arp_data.arp_tha = requester;
+    arp->arp_data.arp_tip = requester_ip;
+    arp->arp_data.arp_sha = local.mac;
+    arp->arp_data.arp_sip = rte_cpu_to_be_32(local.ip);
+}
+
+size_t make_icmp_echo_reply(std::span<std::byte> frame)
+{
+    auto* eth = reinterpret_cast<rte_ether_hdr*>(frame.data());
+    auto* ip = reinterpret_cast<rte_ipv4_hdr*>(frame.data() + sizeof(rte_ether_hdr));
+    size_t header_length = rte_ipv4_hdr_len(ip);
+    size_t total_length = rte_be_to_cpu_16(ip->total_length);
+    auto* icmp = reinterpret_cast<rte_icmp_hdr*>(reinterpret_cast<std::byte*>(ip) + header_length);
+
+    std::swap(eth->src_addr, eth->dst_addr);
+    uint32_t source = ip->src_addr;  // packed fields: no references
+    ip->src_addr = ip->dst_addr;
+    ip->dst_addr = source;
+    ip->time_to_live = 64;
+    ip->hdr_checksum = 0;
+    ip->hdr_checksum = rte_ipv4_cksum(ip);
+    icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
+    icmp->icmp_cksum = 0;
+    uint16_t sum = rte_raw_cksum(icmp, total_length - header_length);
+    icmp->icmp_cksum = static_cast<uint16_t>(~sum == 0 ? 0xffff : ~sum);
+    return sizeof(rte_ether_hdr) + total_length;
+}
+
+size_t write_udp_frame(std::span<std::byte> out, const LocalAddress& local, const UdpPeer& to,
+                       size_t payload_length, uint16_t ip_id)
+{
+    auto* eth = reinterpret_cast<rte_ether_hdr*>(out.data());
+    auto* ip = reinterpret_cast<rte_ipv4_hdr*>(out.data() + sizeof(rte_ether_hdr));
+    auto* udp = reinterpret_cast<rte_udp_hdr*>(out.data() + sizeof(rte_ether_hdr) + sizeof(rte_ipv4_hdr));
+    eth->dst_addr = to.mac;
+    eth->src_addr = local.mac;
+    eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+
+    size_t ip_length = sizeof(rte_ipv4_hdr) + sizeof(rte_udp_hdr) + payload_length;
+    std::memset(ip, 0, sizeof *ip);
+    ip->version_ihl = RTE_IPV4_VHL_DEF;
+    ip->total_length = rte_cpu_to_be_16(static_cast<uint16_t>(ip_length));
+    ip->packet_id = rte_cpu_to_be_16(ip_id);
+    ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+    ip->time_to_live = 64;
+    ip->next_proto_id = IPPROTO_UDP;
+    ip->src_addr = rte_cpu_to_be_32(local.ip);
+    ip->dst_addr = rte_cpu_to_be_32(to.ip);
+    ip->hdr_checksum = rte_ipv4_cksum(ip);
+
+    udp->src_port = rte_cpu_to_be_16(local.udp_port);
+    udp->dst_port = rte_cpu_to_be_16(to.port);
+    udp->dgram_len = rte_cpu_to_be_16(static_cast<uint16_t>(sizeof(rte_udp_hdr) + payload_length));
+    udp->dgram_cksum = 0;
+    udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+    return sizeof(rte_ether_hdr) + ip_length;
+}
+
+}  // namespace ostd::dataplane

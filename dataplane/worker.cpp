@@ -1,0 +1,247 @@
+#include "dataplane/worker.hpp"
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_pause.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "lnet_core/frame.hpp"
+
+namespace ostd::dataplane {
+namespace {
+
+rte_ring* make_ring(const std::string& name, unsigned size, unsigned flags)
+{
+    rte_ring* ring = rte_ring_create(name.c_str(), rte_align32pow2(size), SOCKET_ID_ANY, flags);
+    if (!ring)
+        throw std::runtime_error("cannot create ring " + name + ": " + rte_strerror(rte_errno));
+    return ring;
+}
+
+lnet::EndpointConfig endpoint_config(const WorkerSetup& setup)
+{
+    const LnetConfig& lnet = setup.config->lnet;
+    lnet::EndpointConfig config;
+    config.self = {lnet::Nid::tcp(setup.local.ip, setup.config->network.net_number), lnet::lustre_pid};
+    config.interface_cookie = rte_rdtsc() | 1;  // a new incarnation on every start
+    config.core = static_cast<uint8_t>(setup.index);
+    config.max_payload = lnet.max_payload;
+    config.delayed_limit = lnet.delayed_limit;
+    config.unique_capacity = lnet.unique_capacity;
+    return config;
+}
+
+// The worker whose MD an ACK or REPLY names; others go to their destination's
+// receiver (this worker).
+unsigned owner_of(const lnet::LnetHeader& header, unsigned self)
+{
+    if (const auto* ack = std::get_if<lnet::AckFields>(&header.fields))
+        return lnet::owner_core_of(ack->dst_wmd.object_cookie);
+    if (const auto* reply = std::get_if<lnet::ReplyFields>(&header.fields))
+        return lnet::owner_core_of(reply->dst_wmd.object_cookie);
+    return self;
+}
+
+}  // namespace
+
+Worker::Worker(const WorkerSetup& setup)
+    : _setup(setup),
+      _local(setup.local),
+      _queue(static_cast<uint16_t>(setup.index)),
+      _eq(setup.config->lnet.eq_size),
+      _endpoint(endpoint_config(setup)),
+      _tx(setup.port, _queue, setup.pool, _local, _peers, _stats, setup.config->burst)
+{
+    std::string suffix = std::to_string(setup.port) + "_" + std::to_string(setup.index);
+    _inbox = make_ring("ostd_inbox_" + suffix, setup.config->lnet.handoff_ring_size, RING_F_SC_DEQ);
+    _commands = make_ring("ostd_cmd_" + suffix, 256, RING_F_SC_DEQ);
+    _pending.reserve(setup.config->burst * 2u);
+}
+
+Worker::~Worker()
+{
+    rte_mbuf* m;
+    while (rte_ring_dequeue(_inbox, reinterpret_cast<void**>(&m)) == 0)
+        rte_pktmbuf_free(m);
+    void* box;
+    while (rte_ring_dequeue(_commands, &box) == 0)
+        delete static_cast<WorkerCommandPtr*>(box);
+    rte_pktmbuf_free_bulk(_pending.data(), static_cast<unsigned>(_pending.size()));
+    rte_ring_free(_inbox);
+    rte_ring_free(_commands);
+}
+
+bool Worker::submit(const WorkerCommandPtr& command)
+{
+    auto* box = new WorkerCommandPtr(command);
+    if (rte_ring_enqueue(_commands, box) == 0)
+        return true;
+    delete box;
+    return false;
+}
+
+void Worker::drain_commands()
+{
+    void* boxes[16];
+    unsigned n = rte_ring_dequeue_burst(_commands, boxes, 16, nullptr);
+    for (unsigned i = 0; i < n; ++i) {
+        auto* box = static_cast<WorkerCommandPtr*>(boxes[i]);
+        (*box)->run(*this);
+        delete box;
+        _stats.commands.add();
+    }
+}
+
+void Worker::run(const RunFlags& flags)
+{
+    while (!flags.stop.load(std::memory_order_relaxed)) {
+        bool busy = false;
+        poll_once(flags, busy);
+        if (busy)
+            _idle_polls = 0;
+        else
+            idle(flags);
+    }
+    _tx.flush();
+}
+
+void Worker::poll_once(const RunFlags& flags, bool& busy)
+{
+    drain_commands();
+    if (!flags.forwarding.load(std::memory_order_relaxed))
+        return;
+
+    // What was pushed back goes first; while some remains, take nothing new:
+    // the RX ring fills and the sender sees the pressure.
+    if (!_pending.empty()) {
+        busy = true;
+        if (!retry_pending()) {
+            _tx.flush();
+            return;
+        }
+    }
+
+    rte_mbuf* burst[64];
+    unsigned burst_size = std::min<unsigned>(_setup.config->burst, 64);
+    unsigned handed = rte_ring_dequeue_burst(_inbox, reinterpret_cast<void**>(burst), burst_size, nullptr);
+    for (unsigned i = 0; i < handed; ++i) {
+        _stats.handoffs_in.add();
+        process(burst[i], true);
+    }
+
+    uint16_t received = rte_eth_rx_burst(_setup.port, _queue, burst, static_cast<uint16_t>(burst_size));
+    for (uint16_t i = 0; i < received; ++i) {
+        if (i + 1 < received)
+            rte_prefetch0(rte_pktmbuf_mtod(burst[i + 1], void*));
+        if (!_pending.empty()) {  // an earlier packet of this burst was pushed back: keep order
+            _pending.push_back(burst[i]);
+            continue;
+        }
+        _stats.rx_packets.add();
+        _stats.rx_bytes.add(rte_pktmbuf_pkt_len(burst[i]));
+        process(burst[i], false);
+    }
+    _tx.flush();
+    busy = busy || handed > 0 || received > 0;
+}
+
+bool Worker::retry_pending()
+{
+    std::vector<rte_mbuf*> again;
+    again.swap(_pending);
+    for (size_t i = 0; i < again.size(); ++i) {
+        if (!_pending.empty()) {
+            _pending.push_back(again[i]);
+            continue;
+        }
+        process(again[i], false);
+    }
+    return _pending.empty();
+}
+
+void Worker::process(rte_mbuf* m, bool handed_over)
+{
+    std::span<const std::byte> frame(rte_pktmbuf_mtod(m, const std::byte*), rte_pktmbuf_data_len(m));
+    if (m->nb_segs != 1) {
+        _stats.drops.count(NetDrop::oversize);  // jumbo chains are not LNET datagrams we accept
+        rte_pktmbuf_free(m);
+        return;
+    }
+    ChecksumHints hints{(m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD,
+                        (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_GOOD};
+    ParsedPacket packet = parse_packet(frame, _local, hints);
+    switch (packet.kind) {
+    case PacketKind::dropped:
+        _stats.drops.count(packet.reason);
+        break;
+    case PacketKind::arp_request:
+        make_arp_reply(std::span(rte_pktmbuf_mtod(m, std::byte*), rte_pktmbuf_data_len(m)), _local);
+        _stats.arp_replies.add();
+        _tx.send_frame(m);
+        return;
+    case PacketKind::icmp_echo: {
+        size_t length = make_icmp_echo_reply(std::span(rte_pktmbuf_mtod(m, std::byte*), rte_pktmbuf_data_len(m)));
+        rte_pktmbuf_trim(m, static_cast<uint16_t>(rte_pktmbuf_data_len(m) - length));
+        _stats.icmp_replies.add();
+        _tx.send_frame(m);
+        return;
+    }
+    case PacketKind::lnet:
+        if (deliver_lnet(m, packet, handed_over) == Outcome::held)
+            return;
+        break;
+    }
+    rte_pktmbuf_free(m);
+}
+
+Worker::Outcome Worker::deliver_lnet(rte_mbuf* m, const ParsedPacket& packet, bool handed_over)
+{
+    lnet::EndpointCounters& counters = _endpoint.counters();
+    auto frame = lnet::decode_frame(packet.payload, _setup.config->lnet.max_payload);
+    if (!frame) {
+        counters.drops.count(frame.error());
+        return Outcome::done;
+    }
+    if (!frame->header) {
+        counters.noops.add();
+        return Outcome::done;
+    }
+    const lnet::LnetHeader& header = *frame->header;
+    if (header.src_nid != lnet::Nid::tcp(packet.source.ip, _setup.config->network.net_number)) {
+        _stats.drops.count(NetDrop::nid_spoofed);
+        return Outcome::done;
+    }
+    unsigned owner = owner_of(header, _setup.index);
+    if (!handed_over && owner != _setup.index && owner < _outboxes.size()) {
+        if (rte_ring_enqueue(_outboxes[owner], m) != 0) {
+            _stats.drops.count(NetDrop::handoff_ring_full);
+            return Outcome::done;
+        }
+        _stats.handoffs_out.add();
+        return Outcome::held;
+    }
+    _peers.learn(header.src_nid, packet.source);
+    _stats.lnet_messages.add();
+    lnet::ReceiveResult result = _endpoint.handle(header, frame->payload, _tx);
+    if (result.status == lnet::ReceiveStatus::pushback) {
+        _stats.pushbacks.add();
+        _pending.push_back(m);
+        return Outcome::held;
+    }
+    return Outcome::done;
+}
+
+void Worker::idle(const RunFlags& flags)
+{
+    if (_setup.config->poll.mode == PollMode::busy || ++_idle_polls < _setup.config->poll.idle_polls_before_sleep) {
+        rte_pause();
+        return;
+    }
+    _stats.idle_sleeps.add();
+    if (!flags.stop.load(std::memory_order_relaxed))
+        rte_delay_us_sleep(_setup.config->poll.sleep_us);
+}
+
+}  // namespace ostd::dataplane
