@@ -84,6 +84,20 @@ inline UdpSocket black_hole()
     return std::move(sock.value());
 }
 
+// The responder's counters move on its own thread, a little after the client
+// saw the answer: wait (bounded) for what must become true.
+template <typename Predicate>
+bool eventually(Predicate predicate, std::chrono::milliseconds limit = std::chrono::milliseconds(2000))
+{
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!predicate()) {
+        if (std::chrono::steady_clock::now() >= deadline)
+            return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return true;
+}
+
 inline std::span<const std::byte> as_bytes(const std::string& s) { return std::as_bytes(std::span(s.data(), s.size())); }
 
 }  // namespace ostd::client::testing
