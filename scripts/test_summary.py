@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Runs `meson test` and counts results per GoogleTest case.
+"""Runs `meson test` and counts results per test case.
 
-Each gtest binary writes its XML report into build/test-results/; a meson test
-with no report (a script, or a binary that crashed before writing it) counts as
-one test with meson's verdict. Prints one line per meson test, then the closing
+Each gtest binary writes its XML report into build/test-results/ (named after
+the binary); a pytest suite writes its JUnit XML there named after its meson
+test (`--junitxml=.../<name>.xml`). A meson test with no report (or one that
+crashed before writing it) counts as one test with meson's verdict. Prints one line per meson test, then the closing
 line `N passed, N failed[, N skipped]`, and exits non-zero if anything failed.
 """
 import json
@@ -45,7 +46,9 @@ def main():
         for line in log:
             test = json.loads(line)
             name, verdict = test["name"], test["result"]
-            report = os.path.join(results, os.path.basename(test["command"][0]) + ".xml")
+            report = os.path.join(results, name + ".xml")
+            if not os.path.exists(report):
+                report = os.path.join(results, os.path.basename(test["command"][0]) + ".xml")
             if os.path.exists(report) and verdict in ("OK", "FAIL", "EXPECTEDFAIL"):
                 passed, failed, skipped, failures = count_gtest_xml(report)
                 if verdict == "FAIL" and failed == 0:
