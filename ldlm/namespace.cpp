@@ -187,8 +187,9 @@ void LockNamespace::destroy(Lock& lock) {
     ++_counters.cancels;
     auto c = _by_client.find(lock.client);
     assert(c != _by_client.end());
+    // The client's (possibly empty) table stays until eviction: a client
+    // that takes and drops one lock at a time must not rebuild it each time.
     c->second.erase(lock.client_handle);
-    if (c->second.empty()) _by_client.erase(c);
     _locks.erase(lock.handle.cookie);  // frees the lock: last use
 }
 
@@ -211,6 +212,10 @@ CancelResult LockNamespace::cancel_all(ClientId client) {
     if (c == _by_client.end()) return out;
     std::vector<Lock*> doomed;
     for (const auto& [cookie, lock] : c->second) doomed.push_back(lock);
+    if (doomed.empty()) {
+        _by_client.erase(c);
+        return out;
+    }
     // Remove everything first so that no AST goes to a lock about to vanish.
     std::vector<Resource*> touched;
     for (Lock* l : doomed) {
@@ -220,6 +225,7 @@ CancelResult LockNamespace::cancel_all(ClientId client) {
     }
     out.status = CancelStatus::cancelled;
     out.cancelled = doomed.size();
+    _by_client.erase(client);
     for (Resource* res : touched) reprocess(*res, out.actions);
     return out;
 }
