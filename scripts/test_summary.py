@@ -45,7 +45,8 @@ def main():
     with open(os.path.join(build, "meson-logs", "testlog.json")) as log:
         for line in log:
             test = json.loads(line)
-            name, verdict = test["name"], test["result"]
+            # "ostd:unit / ldlm" -> "ldlm": what a suite names its report after
+            name, verdict = test["name"].split(" / ")[-1], test["result"]
             report = os.path.join(results, name + ".xml")
             if not os.path.exists(report):
                 report = os.path.join(results, os.path.basename(test["command"][0]) + ".xml")
