@@ -2,11 +2,10 @@
 // dropped without a reason.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <string_view>
 
-#include "lnet_core/counter.hpp"
+#include "lnet_core/reason_counters.hpp"
 
 namespace ostd::dataplane {
 
@@ -38,25 +37,6 @@ inline constexpr size_t net_drop_count = static_cast<size_t>(NetDrop::count_);
 
 std::string_view net_drop_name(NetDrop reason);
 
-class NetDropCounters {
-public:
-    void count(NetDrop reason) { _counts[static_cast<size_t>(reason)].add(); }
-    uint64_t get(NetDrop reason) const { return _counts[static_cast<size_t>(reason)].get(); }
-    uint64_t total() const
-    {
-        uint64_t sum = 0;
-        for (const lnet::Counter& c : _counts)
-            sum += c.get();
-        return sum;
-    }
-    void reset()
-    {
-        for (lnet::Counter& c : _counts)
-            c.reset();
-    }
-
-private:
-    std::array<lnet::Counter, net_drop_count> _counts{};
-};
+using NetDropCounters = lnet::ReasonCounters<NetDrop>;
 
 }  // namespace ostd::dataplane

@@ -152,7 +152,7 @@ size_t make_icmp_echo_reply(std::span<std::byte> frame)
     icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
     icmp->icmp_cksum = 0;
     uint16_t sum = rte_raw_cksum(icmp, total_length - header_length);
-    icmp->icmp_cksum = static_cast<uint16_t>(~sum == 0 ? 0xffff : ~sum);
+    icmp->icmp_cksum = static_cast<uint16_t>(~sum);
     return sizeof(rte_ether_hdr) + total_length;
 }
 

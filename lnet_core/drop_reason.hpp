@@ -2,11 +2,10 @@
 // receive path is one of these and is counted: nothing is dropped silently.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <string_view>
 
-#include "lnet_core/counter.hpp"
+#include "lnet_core/reason_counters.hpp"
 
 namespace ostd::lnet {
 
@@ -37,26 +36,6 @@ inline constexpr size_t drop_reason_count = static_cast<size_t>(DropReason::coun
 
 std::string_view drop_reason_name(DropReason reason);
 
-// Drops by reason, written by one owner core, readable from any thread.
-class DropCounters {
-public:
-    void count(DropReason reason) { _counts[static_cast<size_t>(reason)].add(); }
-    uint64_t get(DropReason reason) const { return _counts[static_cast<size_t>(reason)].get(); }
-    uint64_t total() const
-    {
-        uint64_t sum = 0;
-        for (const Counter& c : _counts)
-            sum += c.get();
-        return sum;
-    }
-    void reset()
-    {
-        for (Counter& c : _counts)
-            c.reset();
-    }
-
-private:
-    std::array<Counter, drop_reason_count> _counts{};
-};
+using DropCounters = ReasonCounters<DropReason>;
 
 }  // namespace ostd::lnet

@@ -90,7 +90,7 @@ ReceiveResult Endpoint::on_put(const LnetHeader& header, std::span<const std::by
     if (match.result == MatchResult::drop)
         return drop(DropReason::too_long);
     if (match.result == MatchResult::ok)
-        return deliver_put(header, payload, match, tx);
+        return deliver_put(header, payload, request, match, tx);
     if (!_table.lazy(put.ptl_index))
         return drop(DropReason::no_match);
     auto& parked = _delayed[put.ptl_index];
@@ -102,7 +102,7 @@ ReceiveResult Endpoint::on_put(const LnetHeader& header, std::span<const std::by
 }
 
 ReceiveResult Endpoint::deliver_put(const LnetHeader& header, std::span<const std::byte> payload,
-                                    const MatchOutcome& match, TxSink& tx)
+                                    const MatchRequest& request, const MatchOutcome& match, TxSink& tx)
 {
     const auto& put = std::get<PutFields>(header.fields);
     Md& md = _table.mds().at(match.slot);
@@ -118,20 +118,27 @@ ReceiveResult Endpoint::deliver_put(const LnetHeader& header, std::span<const st
         _counters.sent_of(MsgType::ack).add();
     }
     std::memcpy(mem.start + match.offset, payload.data(), match.mlength);
-    Event event = event_for(EventType::put, match.slot, header);
-    event.portal = put.ptl_index;
-    event.match_bits = put.match_bits;
-    event.rlength = header.payload_length;
+    _counters.delivered_bytes.add(match.mlength);
+    return complete_match(EventType::put, header, request, match, put.hdr_data);
+}
+
+ReceiveResult Endpoint::complete_match(EventType type, const LnetHeader& header, const MatchRequest& request,
+                                       const MatchOutcome& match, uint64_t hdr_data)
+{
+    const MdMemory& mem = _table.mds().memory(match.slot);
+    Event event = event_for(type, match.slot, header);
+    event.portal = request.portal;
+    event.match_bits = request.match_bits;
+    event.rlength = request.rlength;
     event.mlength = match.mlength;
     event.offset = match.offset;
-    event.hdr_data = put.hdr_data;
+    event.hdr_data = hdr_data;
     event.data = mem.start + match.offset;
     EventQueue* eq = mem.eq;
     event.unlinked = _table.commit(match);
     if (eq)
-        eq->try_post(event);  // room was checked above; we are its only producer
+        eq->try_post(event);  // room was checked before; we are its only producer
     _counters.matched.add();
-    _counters.delivered_bytes.add(match.mlength);
     return {ReceiveStatus::delivered};
 }
 
@@ -155,20 +162,7 @@ ReceiveResult Endpoint::on_get(const LnetHeader& header, TxSink& tx)
     if (!tx.transmit(reply, {mem.start + match.offset, match.mlength}))
         return pushback();
     _counters.sent_of(MsgType::reply).add();
-
-    Event event = event_for(EventType::get, match.slot, header);
-    event.portal = get.ptl_index;
-    event.match_bits = get.match_bits;
-    event.rlength = get.sink_length;
-    event.mlength = match.mlength;
-    event.offset = match.offset;
-    event.data = mem.start + match.offset;
-    EventQueue* eq = mem.eq;
-    event.unlinked = _table.commit(match);
-    if (eq)
-        eq->try_post(event);
-    _counters.matched.add();
-    return {ReceiveStatus::delivered};
+    return complete_match(EventType::get, header, request, match, 0);
 }
 
 uint32_t Endpoint::our_md(const WireHandle& handle) const
@@ -291,7 +285,7 @@ size_t Endpoint::redeliver(uint32_t portal, TxSink& tx)
             it = parked.erase(it);
             continue;
         }
-        if (deliver_put(it->header, it->payload, match, tx).status == ReceiveStatus::pushback)
+        if (deliver_put(it->header, it->payload, request, match, tx).status == ReceiveStatus::pushback)
             break;  // stays parked, in order, for retry_delayed()
         ++delivered;
         it = parked.erase(it);

@@ -92,7 +92,10 @@ private:
     ReceiveResult pushback();
     ReceiveResult on_put(const LnetHeader& header, std::span<const std::byte> payload, TxSink& tx);
     ReceiveResult deliver_put(const LnetHeader& header, std::span<const std::byte> payload,
-                              const MatchOutcome& match, TxSink& tx);
+                              const MatchRequest& request, const MatchOutcome& match, TxSink& tx);
+    // Posts the event of a committed match and consumes the MD's operation.
+    ReceiveResult complete_match(EventType type, const LnetHeader& header, const MatchRequest& request,
+                                 const MatchOutcome& match, uint64_t hdr_data);
     ReceiveResult on_get(const LnetHeader& header, TxSink& tx);
     ReceiveResult on_ack(const LnetHeader& header);
     ReceiveResult on_reply(const LnetHeader& header, std::span<const std::byte> payload);
