@@ -5,11 +5,14 @@
 #include <cstring>
 #include <string>
 
+#include "control/appliance_context.hpp"
+#include "control/cli/cli.hpp"
 #include "control/config/config_loader.hpp"
 #include "control/control_core.hpp"
 #include "control/default_config.hpp"
 #include "control/eal_args.hpp"
 #include "control/ping_service.hpp"
+#include "control/telemetry.hpp"
 #include "dataplane/dataplane.hpp"
 #include "dataplane/eal.hpp"
 #include "lnet_core/nid.hpp"
@@ -92,18 +95,29 @@ int main(int argc, char** argv)
             dataplane.value()->request_stop();
             return fail(started.error());
         }
+        control::ControlCore control(*dataplane.value());
+        control::ApplianceContext context{*config, *dataplane.value(), control, ping, quit};
+        control::TelemetryEndpoints telemetry(context);
+        control::cli::Cli cli(context);
+        if (auto serving = cli.serve_socket(config->cli.socket_path); !serving) {
+            dataplane.value()->request_stop();
+            return fail(serving.error());
+        }
         std::signal(SIGINT, on_signal);
         std::signal(SIGTERM, on_signal);
         const auto& net = config->dataplane.network;
-        std::printf("ostd: serving %s on port %s with %zu worker(s)\n",
+        std::printf("ostd: serving %s on port %s with %zu worker(s); CLI on %s\n",
                     lnet::format_nid(lnet::Nid::tcp(net.address, net.net_number)).c_str(),
-                    dataplane.value()->port().name().c_str(), dataplane.value()->workers().size());
+                    dataplane.value()->port().name().c_str(), dataplane.value()->workers().size(),
+                    config->cli.socket_path.c_str());
         std::fflush(stdout);
+        if (options.interactive)
+            cli.start_interactive();
 
-        control::ControlCore control(*dataplane.value());
         control.run(quit);
 
         std::printf("ostd: stopping\n");
+        cli.stop();
         dataplane.value()->request_stop();
         dataplane.value()->wait();
     }  // workers, port and pool released before EAL cleanup
