@@ -134,12 +134,12 @@ void execute_line(struct cmdline* line, Session& session, std::string_view text)
     session.bind(line);
     std::string buffer = std::string(text) + "\n";
     int status = cmdline_parse(line, buffer.c_str());
+    // rte_cmdline says BAD_ARGS when a prefix of the words matched ("show foo"):
+    // with commands made of fixed words, that is an unknown command too.
     if (status == CMDLINE_PARSE_AMBIGUOUS)
-        session.error("ambiguous command '" + std::string(text) + "'");
-    else if (status == CMDLINE_PARSE_NOMATCH)
-        session.error("unknown command '" + std::string(text) + "'");
-    else if (status == CMDLINE_PARSE_BAD_ARGS)
-        session.error("bad arguments in '" + std::string(text) + "'");
+        session.error("ambiguous command '" + std::string(text) + "' (try help)");
+    else if (status == CMDLINE_PARSE_NOMATCH || status == CMDLINE_PARSE_BAD_ARGS)
+        session.error("unknown command '" + std::string(text) + "' (try help)");
 }
 
 }  // namespace ostd::control::cli
