@@ -175,31 +175,18 @@ def require_ostctl():
                     "the counter assertions run once it lands")
 
 
-def counter(doc, name):
-    """Sum of every number named `name` in an ostctl JSON document, whatever
-    its shape: {"no_match": 3}, {"drops": {"no_match": 3}}, per-worker lists,
-    or [{"reason": "no_match", "count": 3}]. None if the name never occurs."""
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            label = node.get("reason", node.get("name"))
-            if label == name:
-                for key in ("count", "value", "packets", "drops"):
-                    if isinstance(node.get(key), (int, float)):
-                        found.append(node[key])
-                        break
-            for key, value in node.items():
-                if key == name and isinstance(value, (int, float)) and not isinstance(value, bool):
-                    found.append(value)
-                else:
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(doc)
-    return sum(found) if found else None
+def lnet_drops(stats):
+    """From `ostctl --json show lnet stats` ({"workers": [{"drops": {reason: n},
+    "net_drops": {reason: n}, ...}]}): {reason: n} summed over the workers,
+    LNET (DropReason) and network (NetDrop) reasons together."""
+    totals = {}
+    workers = stats["workers"]
+    assert workers, stats
+    for worker in workers:
+        for section in ("drops", "net_drops"):
+            for reason, count in worker[section].items():
+                totals[reason] = totals.get(reason, 0) + count
+    return totals
 
 
 @pytest.fixture(scope="session", autouse=True)
