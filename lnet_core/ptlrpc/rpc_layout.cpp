@@ -177,7 +177,7 @@ std::vector<std::byte> build_request(Opcode opc, PtlrpcBody body,
 }
 
 std::vector<std::byte> build_reply(const PtlrpcBody& request, uint32_t request_msg_flags,
-                                   const ReplyFields& fields,
+                                   const ReplyParams& fields,
                                    std::initializer_list<std::span<const std::byte>> buffers)
 {
     PtlrpcBody body;

@@ -52,7 +52,7 @@ std::vector<std::byte> build_request(Opcode opc, PtlrpcBody body,
                                      const MessageHeader& header = {});
 
 // What the replier decides; everything else is copied from the request.
-struct ReplyFields {
+struct ReplyParams {
     int32_t status = 0;
     MsgType type = MsgType::reply;  // err: the request was not processed
     uint64_t handle = 0;            // the export handle, in OST_CONNECT's reply
@@ -64,7 +64,7 @@ struct ReplyFields {
 // Builds a reply to request: pb_opc, pb_version, pb_conn_cnt and pb_last_xid
 // are the request's; lm_flags carries AT_SUPPORT if the request's did.
 std::vector<std::byte> build_reply(const PtlrpcBody& request, uint32_t request_msg_flags,
-                                   const ReplyFields& fields,
+                                   const ReplyParams& fields,
                                    std::initializer_list<std::span<const std::byte>> buffers);
 
 }  // namespace ostd::lnet::ptlrpc
