@@ -35,10 +35,11 @@ void print_result(const BenchResult& r)
     std::printf("workload: %zu unique MEs on the bulk portal, %zu frames hitting %zu of them, "
                 "%u clients, %u-byte PUTs, burst %u\n",
                 r.mes, r.frames, r.mes_hit, r.clients, r.payload, r.burst);
-    std::printf("bare loop (RX burst + free)      : %12.0f packets/s  (%lu in %.2f s)\n", r.bare_pps(),
-                static_cast<unsigned long>(r.bare_packets), r.bare_seconds);
-    std::printf("full path (parse..match..event)  : %12.0f packets/s  (%lu matched in %.2f s)\n", r.full_pps(),
-                static_cast<unsigned long>(r.matched), r.full_seconds);
+    auto ns = [](double pps) { return pps > 0 ? 1e9 / pps : 0.0; };
+    std::printf("bare loop (RX burst + free)      : %12.0f packets/s  %7.1f ns/packet  (%lu in %.2f s)\n",
+                r.bare_pps(), ns(r.bare_pps()), static_cast<unsigned long>(r.bare_packets), r.bare_seconds);
+    std::printf("full path (parse..match..event)  : %12.0f packets/s  %7.1f ns/packet  (%lu matched in %.2f s)\n",
+                r.full_pps(), ns(r.full_pps()), static_cast<unsigned long>(r.matched), r.full_seconds);
     std::printf("full/bare ratio                  : %12.3f  (expected at least %.2f): %s\n", r.ratio(),
                 expected_ratio_at_least, r.verdict().c_str());
     std::printf("phase 2: received %lu, to LNET %lu, matched %lu (%.4f), events drained %lu, drops %lu, "

@@ -8,6 +8,7 @@
 // core that drains the event queue. Speed targets are reported, not asserted:
 // the exit status is non-zero only for a broken run (bad arguments, set-up
 // failure, or a full path that did not deliver what it received).
+#include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <unistd.h>
 
@@ -104,7 +105,7 @@ control::AppConfig bench_config(const Options& o, const std::string& capture)
     config.eal.file_prefix = "ostd-dpbench-" + std::to_string(getpid());
     config.eal.memory_mb = 1024;
     config.eal.no_huge = true;
-    config.eal.args = {"--log-level=pmd.net.pcap:warning"};
+    config.eal.args = {"--log-level=pmd.net.pcap:warning", "--no-telemetry"};  // no socket left behind
     auto& dp = config.dataplane;
     dp.port.device = "net_pcap0,rx_pcap=" + capture + ",infinite_rx=1";  // no tx_*: TX frames are dropped
     dp.pool.mbufs = static_cast<uint32_t>(o.workload.frames) + 8191;      // net_pcap keeps the replay in mbufs
@@ -244,14 +245,17 @@ int main(int argc, char** argv)
     perf::BenchResult result = perf::describe_workload(o.workload, *hit, o.burst, o.seconds);
     control::AppConfig config = bench_config(o, capture);
     int status;
+    std::string runtime_dir;
     {
         auto eal = dataplane::Eal::init(control::eal_arguments(config, argv[0]));
         if (!eal) {
             std::remove(capture.c_str());
             return fail(eal.error());
         }
+        runtime_dir = rte_eal_get_runtime_dir();
         status = run(config, o, keys, result);
     }  // data plane and port closed, then rte_eal_cleanup
+    rmdir(runtime_dir.c_str());  // EAL leaves its runtime directory behind, empty without telemetry
     if (!keep_capture)
         std::remove(capture.c_str());
     if (status != 0)
