@@ -47,7 +47,8 @@ bool exchange(const std::string& path, const std::string& request, std::string& 
     std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
     int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-        error = "ostd is not running at " + path + ": " + std::strerror(errno);
+        bool absent = errno == ENOENT || errno == ECONNREFUSED;
+        error = (absent ? "ostd is not running at " : "cannot reach ostd at ") + path + ": " + std::strerror(errno);
         if (fd >= 0)
             ::close(fd);
         return false;
