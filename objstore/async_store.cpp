@@ -57,7 +57,7 @@ StoreRequest StoreRequest::remove(uint64_t object, uint64_t cookie)
 StoreChannel::StoreChannel(AsyncStore& owner, size_t depth, size_t rings) : _owner(owner), _depth(depth)
 {
     for (size_t i = 0; i < rings; ++i)
-        _rings.push_back(std::make_unique<SpscRing<StoreCompletion>>(depth));
+        _rings.push_back(std::make_unique<CompletionRing>(depth));
 }
 
 bool StoreChannel::submit(const StoreRequest& request)
@@ -76,7 +76,7 @@ size_t StoreChannel::poll_completions(std::span<StoreCompletion> out)
 {
     size_t got = 0;
     for (size_t i = 0; i < _rings.size() && got < out.size(); ++i) {
-        SpscRing<StoreCompletion>& ring = *_rings[(_next_ring + i) % _rings.size()];
+        SpscRing<StoreCompletion>& ring = _rings[(_next_ring + i) % _rings.size()]->ring;
         got += ring.pop_burst(out.subspan(got));
     }
     _next_ring = (_next_ring + 1) % _rings.size();  // no ring always served first
@@ -98,11 +98,22 @@ void StoreChannel::count(const StoreCompletion& completion)
         _counters.bytes_written.add(completion.bytes);
 }
 
+void StoreChannel::deliver(size_t slot, const StoreCompletion& completion)
+{
+    CompletionRing& target = *_rings[slot % _rings.size()];
+    while (target.producing.test_and_set(std::memory_order_acquire))
+        std::this_thread::yield();  // another storage thread on this ring: rare and short
+    // Cannot fail: the worker never has more in flight than a ring holds.
+    [[maybe_unused]] bool pushed = target.ring.try_push(completion);
+    assert(pushed);
+    target.producing.clear(std::memory_order_release);
+}
+
 uint64_t StoreChannel::produced() const
 {
     uint64_t total = 0;
     for (auto& ring : _rings)
-        total += ring->pushed();
+        total += ring->ring.pushed();
     return total;
 }
 
@@ -142,10 +153,7 @@ void AsyncStore::start(StoreChannel& channel, const StoreRequest& request)
 {
     _arena->arena->enqueue([this, &channel, request] {
         const int slot = tbb::this_task_arena::current_thread_index();
-        assert(slot >= 0 && static_cast<size_t>(slot) < channel._rings.size());
-        // Cannot fail: the worker never has more in flight than a ring holds.
-        [[maybe_unused]] bool pushed = channel._rings[static_cast<size_t>(slot)]->try_push(execute(request));
-        assert(pushed);
+        channel.deliver(slot < 0 ? 0 : static_cast<size_t>(slot), execute(request));
     });
 }
 

@@ -3,8 +3,8 @@
 // Each worker owns one StoreChannel. `submit` hands a request to the storage
 // threads (a TBB task arena) and returns at once; it refuses (pushback) when
 // the worker already has `queue_depth` requests in flight. The result comes
-// back through lockless SPSC rings, one per storage thread, that only this
-// worker reads: `poll_completions` collects them. Because a worker never has
+// back through SPSC rings, one per storage thread, that only this worker
+// reads without a lock: `poll_completions` collects them. Because a worker never has
 // more requests in flight than a ring holds, a storage thread never finds a
 // ring full and never waits for a worker.
 //
@@ -13,6 +13,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -93,7 +94,18 @@ private:
     const size_t _depth;
     size_t _in_flight = 0;
     size_t _next_ring = 0;
-    std::vector<std::unique_ptr<SpscRing<StoreCompletion>>> _rings;  // one per storage thread
+    // One ring per storage thread, chosen by the thread's arena slot. TBB's
+    // slot numbers may exceed the thread count (an arena of 1 uses slot 1),
+    // so slots fold onto rings modulo their count and a producer-side flag
+    // keeps each ring single-producer; it is uncontended when every storage
+    // thread has its own ring. The worker (consumer) never touches it.
+    struct CompletionRing {
+        explicit CompletionRing(size_t capacity) : ring(capacity) {}
+        SpscRing<StoreCompletion> ring;
+        alignas(64) std::atomic_flag producing = ATOMIC_FLAG_INIT;
+    };
+    void deliver(size_t slot, const StoreCompletion& completion);
+    std::vector<std::unique_ptr<CompletionRing>> _rings;
     ChannelCounters _counters;
 };
 
