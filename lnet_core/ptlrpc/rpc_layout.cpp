@@ -152,7 +152,7 @@ Result<PtlrpcBody, MessageError> check_reply(const Message& msg)
 
 namespace {
 
-std::vector<std::byte> build(const PtlrpcBody& body, std::initializer_list<std::span<const std::byte>> buffers,
+std::vector<std::byte> build(const PtlrpcBody& body, std::span<const std::span<const std::byte>> buffers,
                              const MessageHeader& header)
 {
     auto encoded_body = encode_ptlrpc_body(body);
@@ -166,7 +166,7 @@ std::vector<std::byte> build(const PtlrpcBody& body, std::initializer_list<std::
 }  // namespace
 
 std::vector<std::byte> build_request(Opcode opc, PtlrpcBody body,
-                                     std::initializer_list<std::span<const std::byte>> buffers,
+                                     std::span<const std::span<const std::byte>> buffers,
                                      const MessageHeader& header)
 {
     body.type = MsgType::request;
@@ -178,7 +178,7 @@ std::vector<std::byte> build_request(Opcode opc, PtlrpcBody body,
 
 std::vector<std::byte> build_reply(const PtlrpcBody& request, uint32_t request_msg_flags,
                                    const ReplyParams& fields,
-                                   std::initializer_list<std::span<const std::byte>> buffers)
+                                   std::span<const std::span<const std::byte>> buffers)
 {
     PtlrpcBody body;
     body.type = fields.type;

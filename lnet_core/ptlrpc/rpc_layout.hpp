@@ -48,8 +48,14 @@ Result<PtlrpcBody, MessageError> check_reply(const Message& msg);
 // conn_cnt, timeout, jobid... The xid is not in the message: it is the LNET
 // match bits of the PUT.
 std::vector<std::byte> build_request(Opcode opc, PtlrpcBody body,
-                                     std::initializer_list<std::span<const std::byte>> buffers,
+                                     std::span<const std::span<const std::byte>> buffers,
                                      const MessageHeader& header = {});
+inline std::vector<std::byte> build_request(Opcode opc, const PtlrpcBody& body,
+                                            std::initializer_list<std::span<const std::byte>> buffers,
+                                            const MessageHeader& header = {})
+{
+    return build_request(opc, body, std::span(buffers.begin(), buffers.size()), header);
+}
 
 // What the replier decides; everything else is copied from the request.
 struct ReplyParams {
@@ -65,6 +71,12 @@ struct ReplyParams {
 // are the request's; lm_flags carries AT_SUPPORT if the request's did.
 std::vector<std::byte> build_reply(const PtlrpcBody& request, uint32_t request_msg_flags,
                                    const ReplyParams& fields,
-                                   std::initializer_list<std::span<const std::byte>> buffers);
+                                   std::span<const std::span<const std::byte>> buffers);
+inline std::vector<std::byte> build_reply(const PtlrpcBody& request, uint32_t request_msg_flags,
+                                          const ReplyParams& fields,
+                                          std::initializer_list<std::span<const std::byte>> buffers)
+{
+    return build_reply(request, request_msg_flags, fields, std::span(buffers.begin(), buffers.size()));
+}
 
 }  // namespace ostd::lnet::ptlrpc
