@@ -105,6 +105,7 @@ int main(int argc, char** argv)
         }
         std::signal(SIGINT, on_signal);
         std::signal(SIGTERM, on_signal);
+        dataplane.value()->set_forwarding(true);  // every service is attached: take packets
         const auto& net = config->dataplane.network;
         std::printf("ostd: serving %s on port %s with %zu worker(s); CLI on %s\n",
                     lnet::format_nid(lnet::Nid::tcp(net.address, net.net_number)).c_str(),

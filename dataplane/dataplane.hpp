@@ -24,7 +24,9 @@ public:
     Dataplane(const Dataplane&) = delete;
     Dataplane& operator=(const Dataplane&) = delete;
 
-    // Starts each worker on its lcore (remote launch).
+    // Starts each worker on its lcore (remote launch), not yet forwarding:
+    // workers run commands (service set-up) and take packets once
+    // set_forwarding(true) is called.
     lnet::Result<bool, std::string> launch();
     void request_stop() { _flags.stop.store(true); }
     void set_forwarding(bool on) { _flags.forwarding.store(on); }

@@ -34,7 +34,9 @@ struct WorkerSetup {
 // Flags the whole data plane shares, written by control, read by workers.
 struct RunFlags {
     std::atomic<bool> stop{false};
-    std::atomic<bool> forwarding{true};
+    // Off until the services are attached: a packet taken before its
+    // portal has an ME would be dropped as no_match.
+    std::atomic<bool> forwarding{false};
 };
 
 class alignas(64) Worker {
