@@ -1,5 +1,7 @@
 #include "dataplane/packet.hpp"
 
+#include "dataplane/checksum.hpp"
+
 #include <rte_arp.h>
 #include <rte_byteorder.h>
 #include <rte_icmp.h>
@@ -58,7 +60,7 @@ ParsedPacket parse_udp(std::span<const std::byte> frame, const rte_ipv4_hdr* ip,
     size_t udp_length = rte_be_to_cpu_16(udp->dgram_len);
     if (udp_length < sizeof(rte_udp_hdr) || l4_offset + udp_length != ip_end)
         return dropped(NetDrop::bad_udp_length);
-    if (!hints.l4_good && udp->dgram_cksum != 0 && rte_ipv4_udptcp_cksum_verify(ip, udp) != 0)
+    if (!hints.l4_good && udp->dgram_cksum != 0 && !udp_checksum_ok(ip, udp, udp_length))
         return dropped(NetDrop::bad_udp_checksum);
     if (rte_be_to_cpu_16(udp->dst_port) != local.udp_port)
         return dropped(NetDrop::wrong_udp_port);
@@ -97,7 +99,7 @@ ParsedPacket parse_packet(std::span<const std::byte> frame, const LocalAddress& 
     if ((ip->version_ihl >> 4) != 4 || header_length < sizeof(rte_ipv4_hdr) || total_length < header_length ||
         ip_offset + total_length > frame.size())
         return dropped(NetDrop::bad_ip_header);
-    if (!hints.ip_good && rte_ipv4_cksum(ip) != 0)  // over a valid header the sum folds to 0
+    if (!hints.ip_good && !ipv4_header_checksum_ok(ip))
         return dropped(NetDrop::bad_ip_checksum);
     uint16_t fragment = rte_be_to_cpu_16(ip->fragment_offset);
     if (fragment & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))
@@ -176,13 +178,13 @@ size_t write_udp_frame(std::span<std::byte> out, const LocalAddress& local, cons
     ip->next_proto_id = IPPROTO_UDP;
     ip->src_addr = rte_cpu_to_be_32(local.ip);
     ip->dst_addr = rte_cpu_to_be_32(to.ip);
-    ip->hdr_checksum = rte_ipv4_cksum(ip);
+    ip->hdr_checksum = ipv4_header_checksum(ip);
 
     udp->src_port = rte_cpu_to_be_16(local.udp_port);
     udp->dst_port = rte_cpu_to_be_16(to.port);
     udp->dgram_len = rte_cpu_to_be_16(static_cast<uint16_t>(sizeof(rte_udp_hdr) + payload_length));
     udp->dgram_cksum = 0;
-    udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+    udp->dgram_cksum = udp_checksum(ip, udp, sizeof(rte_udp_hdr) + payload_length);
     return sizeof(rte_ether_hdr) + ip_length;
 }
 

@@ -114,61 +114,86 @@ void Worker::poll_once(const RunFlags& flags, bool& busy)
         return;
 
     // What was pushed back goes first; while some remains, take nothing new:
-    // the RX ring fills and the sender sees the pressure.
+    // the RX ring fills and the sender sees the pressure. A retry that moves
+    // nothing counts as idle, so adaptive polling backs off meanwhile.
     if (!_pending.empty()) {
-        busy = true;
-        if (!retry_pending()) {
+        size_t before = _pending.size();
+        retry_pending();
+        busy = _pending.size() < before;
+        if (!_pending.empty()) {
             _tx.flush();
             return;
         }
     }
 
-    rte_mbuf* burst[64];
-    unsigned burst_size = std::min<unsigned>(_setup.config->burst, 64);
+    rte_mbuf* burst[max_burst];
+    unsigned burst_size = std::min<unsigned>(_setup.config->burst, max_burst);
     unsigned handed = rte_ring_dequeue_burst(_inbox, reinterpret_cast<void**>(burst), burst_size, nullptr);
-    for (unsigned i = 0; i < handed; ++i) {
-        _stats.handoffs_in.add();
-        process(burst[i], true);
-    }
+    _stats.handoffs_in.add(handed);
+    process_burst(burst, handed, true);
 
     uint16_t received = rte_eth_rx_burst(_setup.port, _queue, burst, static_cast<uint16_t>(burst_size));
-    for (uint16_t i = 0; i < received; ++i) {
-        if (i + 1 < received)
-            rte_prefetch0(rte_pktmbuf_mtod(burst[i + 1], void*));
-        if (!_pending.empty()) {  // an earlier packet of this burst was pushed back: keep order
-            _pending.push_back(burst[i]);
-            continue;
-        }
-        _stats.rx_packets.add();
+    _stats.rx_packets.add(received);
+    for (uint16_t i = 0; i < received; ++i)
         _stats.rx_bytes.add(rte_pktmbuf_pkt_len(burst[i]));
-        process(burst[i], false);
-    }
+    process_burst(burst, received, false);
     _tx.flush();
     busy = busy || handed > 0 || received > 0;
 }
 
-bool Worker::retry_pending()
+void Worker::retry_pending()
 {
     std::vector<rte_mbuf*> again;
     again.swap(_pending);
-    for (size_t i = 0; i < again.size(); ++i) {
-        if (!_pending.empty()) {
-            _pending.push_back(again[i]);
-            continue;
-        }
-        process(again[i], false);
+    for (size_t start = 0; start < again.size(); start += max_burst) {
+        auto n = static_cast<unsigned>(std::min<size_t>(max_burst, again.size() - start));
+        process_burst(again.data() + start, n, false);
     }
-    return _pending.empty();
 }
 
-void Worker::process(rte_mbuf* m, bool handed_over)
+void Worker::process_burst(rte_mbuf** mbufs, unsigned count, bool handed_over)
 {
-    std::span<const std::byte> frame(rte_pktmbuf_mtod(m, const std::byte*), rte_pktmbuf_data_len(m));
+    // Pass 1: settle what is not LNET (and what is refused); keep the rest.
+    lnet::LnetHeader headers[max_burst];
+    LnetMessage messages[max_burst];
+    unsigned lnet_count = 0;
+    for (unsigned i = 0; i < count; ++i) {
+        if (i + 1 < count)
+            rte_prefetch0(rte_pktmbuf_mtod(mbufs[i + 1], void*));
+        if (!_pending.empty()) {  // keep order behind a packet held back earlier
+            _pending.push_back(mbufs[i]);
+            continue;
+        }
+        if (classify(mbufs[i], handed_over, headers[lnet_count], messages[lnet_count]))
+            ++lnet_count;
+    }
+    // Pass 2: fetch what matching will read for the whole burst, then deliver
+    // in arrival order.
+    _endpoint.prefetch(std::span(headers, lnet_count));
+    for (unsigned k = 0; k < lnet_count; ++k) {
+        if (!_pending.empty()) {
+            _pending.push_back(messages[k].mbuf);
+            continue;
+        }
+        lnet::ReceiveResult result = _endpoint.handle(headers[k], messages[k].payload, _tx);
+        if (result.status == lnet::ReceiveStatus::pushback) {
+            _stats.pushbacks.add();
+            _pending.push_back(messages[k].mbuf);
+            continue;
+        }
+        _stats.lnet_messages.add();
+        rte_pktmbuf_free(messages[k].mbuf);
+    }
+}
+
+bool Worker::classify(rte_mbuf* m, bool handed_over, lnet::LnetHeader& header, LnetMessage& message)
+{
     if (m->nb_segs != 1) {
         _stats.drops.count(NetDrop::oversize);  // jumbo chains are not LNET datagrams we accept
         rte_pktmbuf_free(m);
-        return;
+        return false;
     }
+    std::span<std::byte> frame(rte_pktmbuf_mtod(m, std::byte*), rte_pktmbuf_data_len(m));
     ChecksumHints hints{(m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD,
                         (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_GOOD};
     ParsedPacket packet = parse_packet(frame, _local, hints);
@@ -177,60 +202,62 @@ void Worker::process(rte_mbuf* m, bool handed_over)
         _stats.drops.count(packet.reason);
         break;
     case PacketKind::arp_request:
-        make_arp_reply(std::span(rte_pktmbuf_mtod(m, std::byte*), rte_pktmbuf_data_len(m)), _local);
+        make_arp_reply(frame, _local);
         _stats.arp_replies.add();
         _tx.send_frame(m);
-        return;
+        return false;
     case PacketKind::icmp_echo: {
-        size_t length = make_icmp_echo_reply(std::span(rte_pktmbuf_mtod(m, std::byte*), rte_pktmbuf_data_len(m)));
-        rte_pktmbuf_trim(m, static_cast<uint16_t>(rte_pktmbuf_data_len(m) - length));
+        size_t length = make_icmp_echo_reply(frame);
+        rte_pktmbuf_trim(m, static_cast<uint16_t>(frame.size() - length));
         _stats.icmp_replies.add();
         _tx.send_frame(m);
-        return;
+        return false;
     }
     case PacketKind::lnet:
-        if (deliver_lnet(m, packet, handed_over) == Outcome::held)
-            return;
+        switch (accept_lnet(m, packet, handed_over, header)) {
+        case Acceptance::deliver:
+            message = {m, {packet.payload.data() + lnet::frame_overhead, header.payload_length}};
+            return true;
+        case Acceptance::handed_over:
+            return false;
+        case Acceptance::refused:
+            break;
+        }
         break;
     }
     rte_pktmbuf_free(m);
+    return false;
 }
 
-Worker::Outcome Worker::deliver_lnet(rte_mbuf* m, const ParsedPacket& packet, bool handed_over)
+Worker::Acceptance Worker::accept_lnet(rte_mbuf* m, const ParsedPacket& packet, bool handed_over,
+                                       lnet::LnetHeader& header)
 {
     lnet::EndpointCounters& counters = _endpoint.counters();
     auto frame = lnet::decode_frame(packet.payload, _setup.config->lnet.max_payload);
     if (!frame) {
         counters.drops.count(frame.error());
-        return Outcome::done;
+        return Acceptance::refused;
     }
     if (!frame->header) {
         counters.noops.add();
-        return Outcome::done;
+        return Acceptance::refused;
     }
-    const lnet::LnetHeader& header = *frame->header;
+    header = *frame->header;
     if (header.src_nid != lnet::Nid::tcp(packet.source.ip, _setup.config->network.net_number)) {
         _stats.drops.count(NetDrop::nid_spoofed);
-        return Outcome::done;
+        return Acceptance::refused;
     }
     unsigned owner = owner_of(header, _setup.index);
     if (!handed_over && owner != _setup.index && owner < _outboxes.size()) {
         if (rte_ring_enqueue(_outboxes[owner], m) != 0) {
             _stats.drops.count(NetDrop::handoff_ring_full);
-            return Outcome::done;
+            return Acceptance::refused;
         }
         _stats.handoffs_out.add();
-        return Outcome::held;
+        return Acceptance::handed_over;
     }
     _peers.learn(header.src_nid, packet.source);
-    _stats.lnet_messages.add();
-    lnet::ReceiveResult result = _endpoint.handle(header, frame->payload, _tx);
-    if (result.status == lnet::ReceiveStatus::pushback) {
-        _stats.pushbacks.add();
-        _pending.push_back(m);
-        return Outcome::held;
-    }
-    return Outcome::done;
+    return Acceptance::deliver;
 }
 
 void Worker::idle(const RunFlags& flags)

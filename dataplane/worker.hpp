@@ -67,12 +67,23 @@ public:
     const LocalAddress& local() const { return _local; }
 
 private:
+    static constexpr unsigned max_burst = 64;
+
+    // An LNET message kept for delivery: its mbuf and where its payload is.
+    struct LnetMessage {
+        rte_mbuf* mbuf = nullptr;
+        std::span<const std::byte> payload;
+    };
+    enum class Acceptance { deliver, handed_over, refused };
+
     void poll_once(const RunFlags& flags, bool& busy);
     void drain_commands();
-    bool retry_pending();
-    void process(rte_mbuf* m, bool handed_over);
-    enum class Outcome { done, held };
-    Outcome deliver_lnet(rte_mbuf* m, const ParsedPacket& packet, bool handed_over);
+    void retry_pending();
+    void process_burst(rte_mbuf** mbufs, unsigned count, bool handed_over);
+    // Answers ARP/ICMP, counts refusals, hands over what another worker owns;
+    // true when m is an LNET message for this worker (header, message filled).
+    bool classify(rte_mbuf* m, bool handed_over, lnet::LnetHeader& header, LnetMessage& message);
+    Acceptance accept_lnet(rte_mbuf* m, const ParsedPacket& packet, bool handed_over, lnet::LnetHeader& header);
     void idle(const RunFlags& flags);
 
     WorkerSetup _setup;

@@ -25,7 +25,7 @@ ReceiveResult Endpoint::pushback()
 bool Endpoint::eq_full(uint32_t slot)
 {
     EventQueue* eq = _table.mds().memory(slot).eq;
-    if (!eq || eq->free_slots() > 0)
+    if (!eq || eq->has_room())
         return false;
     eq->note_pushback();
     return true;
@@ -56,6 +56,19 @@ ReceiveResult Endpoint::handle(const LnetHeader& header, std::span<const std::by
     case MsgType::hello: break;
     }
     return drop(DropReason::unexpected_hello);
+}
+
+void Endpoint::prefetch(std::span<const LnetHeader> burst) const
+{
+    MatchRequest requests[64];
+    size_t n = 0;
+    for (const LnetHeader& header : burst.first(std::min<size_t>(burst.size(), 64))) {
+        if (const auto* put = std::get_if<PutFields>(&header.fields))
+            requests[n++] = {MsgType::put, header.source(), put->ptl_index, put->match_bits, header.payload_length, put->offset};
+        else if (const auto* get = std::get_if<GetFields>(&header.fields))
+            requests[n++] = {MsgType::get, header.source(), get->ptl_index, get->match_bits, get->sink_length, get->src_offset};
+    }
+    _table.prefetch(std::span(requests, n));
 }
 
 Event Endpoint::event_for(EventType type, uint32_t slot, const LnetHeader& header) const

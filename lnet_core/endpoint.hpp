@@ -57,6 +57,8 @@ public:
     // Receive side.
     ReceiveResult receive(std::span<const std::byte> datagram, TxSink& tx);
     ReceiveResult handle(const LnetHeader& header, std::span<const std::byte> payload, TxSink& tx);
+    // Before handling a burst: fetch what matching its PUTs and GETs will read.
+    void prefetch(std::span<const LnetHeader> burst) const;
 
     // MDs. Attaching to a lazy portal offers it the PUTs parked there (their
     // ACKs may go out through tx).

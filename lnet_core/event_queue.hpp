@@ -22,7 +22,17 @@ public:
 
     // Producer side.
     bool try_post(const Event& event);
-    size_t free_slots() const;  // at least this many posts will succeed
+    // Whether one more post will succeed. Reads the consumer's index only
+    // when the cached copy says full, so the hot path stays on our line.
+    bool has_room()
+    {
+        uint64_t head = _producer.head.load(std::memory_order_relaxed);
+        if (head - _producer.cached_tail < capacity())
+            return true;
+        _producer.cached_tail = _consumer.tail.load(std::memory_order_acquire);
+        return head - _producer.cached_tail < capacity();
+    }
+    size_t free_slots() const;  // exact, reading the consumer's index
     void note_pushback() { _producer.pushbacks.add(); }
 
     // Consumer side.

@@ -222,6 +222,24 @@ void MatchTable::match_burst(std::span<const MatchRequest> requests, std::span<M
     }
 }
 
+void MatchTable::prefetch(std::span<const MatchRequest> requests) const
+{
+    constexpr size_t max_burst = 64;
+    UniqueKey keys[max_burst];
+    size_t n = std::min(requests.size(), max_burst);
+    size_t unique = 0;
+    for (size_t i = 0; i < n; ++i) {
+        const MatchRequest& r = requests[i];
+        if (r.portal >= portal_count || _portals[r.portal].kind != PortalKind::unique)
+            continue;
+        keys[unique] = {r.initiator.nid.value, r.match_bits, r.initiator.pid, r.portal};
+        _unique.prefetch(keys[unique++]);
+    }
+    for (size_t i = 0; i < unique; ++i)
+        if (const UniqueChain* chain = _unique.find(keys[i]))
+            __builtin_prefetch(&_mds.at(chain->head));
+}
+
 bool MatchTable::commit(const MatchOutcome& outcome)
 {
     assert(outcome.result == MatchResult::ok);

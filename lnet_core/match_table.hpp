@@ -60,6 +60,11 @@ public:
     // a poll loop's cache misses overlap instead of queueing.
     void match_burst(std::span<const MatchRequest> requests, std::span<MatchOutcome> outcomes) const;
 
+    // Brings the unique-portal slots, then the MDs, of a burst into cache, so
+    // the matches that follow (one by one, in order, since each may change
+    // an MD) do not queue their cache misses behind each other.
+    void prefetch(std::span<const MatchRequest> requests) const;
+
     // The one-MD rule, in DESIGN.md's order: exhausted, op, match bits (with
     // ignore bits), pid, NID, size (too long without truncate drops).
     static MatchOutcome try_match(const Md& md, const MatchRequest& request);
