@@ -5,17 +5,9 @@
 
 namespace ostd::control {
 
-size_t ControlCore::drain_events()
+size_t ControlCore::serve_workers()
 {
-    size_t total = 0;
-    lnet::Event events[32];
-    for (auto& worker : _dataplane.workers()) {
-        size_t n = worker->eq().poll_burst(events);
-        for (size_t i = 0; i < n; ++i)
-            _stats.events[static_cast<size_t>(events[i].type)].add();
-        total += n;
-    }
-    return total;
+    return 0;  // the worker-to-control rings arrive with the LDLM service
 }
 
 void ControlCore::run(const std::atomic<bool>& quit)
@@ -24,7 +16,7 @@ void ControlCore::run(const std::atomic<bool>& quit)
     uint32_t idle = 0;
     while (!quit.load(std::memory_order_relaxed)) {
         _stats.loops.add();
-        if (drain_events() > 0) {
+        if (serve_workers() > 0) {
             idle = 0;
             continue;
         }

@@ -1,6 +1,6 @@
-// The control core's loop (on EAL's main lcore): it drains every worker's
-// event queue and serves what the events announce. Today it counts them;
-// the LDLM and connection services plug in here.
+// The control core's loop (on EAL's main lcore). Workers serve their own LNET
+// events; what needs the control core (LDLM, connections) will reach it
+// through a ring per worker, drained here. Until then it only waits.
 #pragma once
 
 #include <array>
@@ -12,7 +12,6 @@
 namespace ostd::control {
 
 struct ControlStats {
-    std::array<lnet::Counter, 7> events;  // by lnet::EventType (1..6)
     lnet::Counter loops;
     lnet::Counter idle_sleeps;
 };
@@ -26,7 +25,7 @@ public:
     const ControlStats& stats() const { return _stats; }
 
 private:
-    size_t drain_events();
+    size_t serve_workers();
 
     dataplane::Dataplane& _dataplane;
     ControlStats _stats;

@@ -59,9 +59,9 @@ int ostd_stats(const char*, const char*, rte_tel_data* out)
         received += lnet_total(c.received);
         sent += lnet_total(c.sent);
         lnet_drops += c.drops.total();
+        for (const lnet::Counter& e : s.events)
+            events += e.get();
     }
-    for (const lnet::Counter& c : attached->control.stats().events)
-        events += c.get();
     rte_tel_data_start_dict(out);
     const std::pair<const char*, uint64_t> totals[] = {
         {"rx_packets", rx_packets}, {"rx_bytes", rx_bytes}, {"tx_packets", tx_packets},

@@ -137,8 +137,32 @@ void Worker::poll_once(const RunFlags& flags, bool& busy)
     for (uint16_t i = 0; i < received; ++i)
         _stats.rx_bytes.add(rte_pktmbuf_pkt_len(burst[i]));
     process_burst(burst, received, false);
+    size_t events = drain_events();
     _tx.flush();
-    busy = busy || handed > 0 || received > 0;
+    busy = busy || handed > 0 || received > 0 || events > 0;
+}
+
+size_t Worker::drain_events()
+{
+    lnet::Event events[max_burst];
+    size_t total = 0;
+    // Bounded: a handler that makes events cannot keep the worker from RX.
+    for (int round = 0; round < 4; ++round) {
+        size_t n = _eq.poll_burst(events);
+        for (size_t i = 0; i < n; ++i) {
+            _stats.events[static_cast<size_t>(events[i].type)].add();
+            ServiceId service = service_of(events[i].user_data);
+            auto handler = service == 0 ? _handlers.end() : _handlers.find(service);
+            if (handler != _handlers.end())
+                handler->second->on_event(events[i], *this);
+            else if (service != 0)
+                _stats.unclaimed_events.add();
+        }
+        total += n;
+        if (n < max_burst)
+            break;
+    }
+    return total;
 }
 
 void Worker::retry_pending()

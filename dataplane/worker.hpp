@@ -10,9 +10,11 @@
 #include <array>
 #include <atomic>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "dataplane/dataplane_config.hpp"
+#include "dataplane/event_handler.hpp"
 #include "dataplane/packet.hpp"
 #include "dataplane/peer_table.hpp"
 #include "dataplane/udp_tx_sink.hpp"
@@ -55,6 +57,8 @@ public:
 
     // From any thread: queue work to run on this worker's core.
     bool submit(const WorkerCommandPtr& command);
+    // Owner-core only (a command, or before launch): who serves a service's events.
+    void set_event_handler(ServiceId service, EventHandler* handler) { _handlers[service] = handler; }
 
     unsigned index() const { return _setup.index; }
     const WorkerStats& stats() const { return _stats; }
@@ -79,6 +83,7 @@ private:
     void poll_once(const RunFlags& flags, bool& busy);
     void drain_commands();
     void retry_pending();
+    size_t drain_events();
     void process_burst(rte_mbuf** mbufs, unsigned count, bool handed_over);
     // Answers ARP/ICMP, counts refusals, hands over what another worker owns;
     // true when m is an LNET message for this worker (header, message filled).
@@ -99,6 +104,7 @@ private:
     std::vector<rte_ring*> _outboxes;  // indexed by owner worker
     std::vector<rte_mbuf*> _pending;   // pushed back: offered again before new RX
     uint32_t _idle_polls = 0;
+    std::unordered_map<ServiceId, EventHandler*> _handlers;
 };
 
 }  // namespace ostd::dataplane

@@ -1,6 +1,8 @@
 // A worker's counters: written only by the worker, read by CLI and telemetry.
 #pragma once
 
+#include <array>
+
 #include "dataplane/net_drop.hpp"
 #include "lnet_core/counter.hpp"
 
@@ -19,6 +21,8 @@ struct WorkerStats {
     lnet::Counter pushbacks;       // messages held back for a later poll
     lnet::Counter idle_sleeps;
     lnet::Counter commands;
+    std::array<lnet::Counter, 7> events;  // drained from its own EQ, by lnet::EventType (1..6)
+    lnet::Counter unclaimed_events;       // for a service no handler was registered for
     NetDropCounters drops;
 
     void reset()
@@ -26,6 +30,9 @@ struct WorkerStats {
         for (lnet::Counter* c : {&rx_packets, &rx_bytes, &tx_packets, &tx_bytes, &arp_replies, &icmp_replies,
                                  &lnet_messages, &handoffs_out, &handoffs_in, &pushbacks, &idle_sleeps, &commands})
             c->reset();
+        for (lnet::Counter& c : events)
+            c.reset();
+        unclaimed_events.reset();
         drops.reset();
     }
 };

@@ -235,9 +235,12 @@ void MatchTable::prefetch(std::span<const MatchRequest> requests) const
         keys[unique] = {r.initiator.nid.value, r.match_bits, r.initiator.pid, r.portal};
         _unique.prefetch(keys[unique++]);
     }
-    for (size_t i = 0; i < unique; ++i)
-        if (const UniqueChain* chain = _unique.find(keys[i]))
+    for (size_t i = 0; i < unique; ++i) {
+        if (const UniqueChain* chain = _unique.find(keys[i])) {
             __builtin_prefetch(&_mds.at(chain->head));
+            __builtin_prefetch(&_mds.memory(chain->head));  // delivery reads its EQ and memory
+        }
+    }
 }
 
 bool MatchTable::commit(const MatchOutcome& outcome)

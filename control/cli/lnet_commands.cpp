@@ -161,21 +161,23 @@ void show_eq(Session& session)
     auto workers = Value::array();
     for (auto& worker : session.context().dataplane.workers()) {
         lnet::EventQueue& eq = worker->eq();  // indices and Counters: atomics
+        const dataplane::WorkerStats& stats = worker->stats();
+        Value events;
+        for (size_t type = 1; type < stats.events.size(); ++type)
+            events.set(event_type_names[type], stats.events[type].get());
         workers.add(Value::object()
                         .set("worker", worker->index())
                         .set("capacity", eq.capacity())
                         .set("depth", eq.depth())
                         .set("posted", eq.posted())
-                        .set("pushbacks", eq.pushbacks()));
+                        .set("pushbacks", eq.pushbacks())
+                        .set("events", std::move(events))
+                        .set("unclaimed_events", stats.unclaimed_events.get()));
     }
     const ControlStats& stats = session.context().control.stats();
-    Value events;
-    for (size_t type = 1; type < stats.events.size(); ++type)
-        events.set(event_type_names[type], stats.events[type].get());
     session.show(Value::object()
                      .set("workers", std::move(workers))
                      .set("control", Value::object()
-                                         .set("events", std::move(events))
                                          .set("loops", stats.loops.get())
                                          .set("idle_sleeps", stats.idle_sleeps.get())));
 }
@@ -190,7 +192,7 @@ void register_lnet_commands(CommandSet& commands)
                  [](Session& s, const Words&) { clear_lnet_stats(s); });
     commands.add({"show", "portals"}, "portals in use per worker: kind, lazy, entries, delayed",
                  [](Session& s, const Words&) { show_from_workers(s, worker_portals); });
-    commands.add({"show", "eq"}, "event queues per worker and control-core events by type",
+    commands.add({"show", "eq"}, "event queues per worker, with the events each drained by type",
                  [](Session& s, const Words&) { show_eq(s); });
     commands.add({"show", "peers"}, "peers each worker has heard from: NID, IPv4:port, MAC",
                  [](Session& s, const Words&) { show_from_workers(s, worker_peers); });

@@ -4,8 +4,8 @@
 // The port is net_pcap replaying, from memory and without end, a capture of
 // LNET PUTs to a match-unique portal holding many MEs. Phase 1 runs the bare
 // loop on the worker lcore; phase 2 runs the data plane's worker there (parse,
-// validate, match, deposit, post event) while the main lcore runs the control
-// core that drains the event queue. Speed targets are reported, not asserted:
+// validate, match, deposit, post event, then drain its own event queue, as a
+// worker serves I/O events) while the main lcore runs the control core. Speed targets are reported, not asserted:
 // the exit status is non-zero only for a broken run (bad arguments, set-up
 // failure, or a full path that did not deliver what it received).
 #include <rte_eal.h>
@@ -180,10 +180,10 @@ void run_full_phase(dataplane::Dataplane& dp, const Options& o, perf::BenchResul
     std::pair<perf::Phase2Sample, perf::Phase2Sample> samples;
     dp.set_forwarding(true);
     std::thread timer([&] {
-        samples = measure<perf::Phase2Sample>(o, [&] { return perf::take_phase2_sample(dp, control, start); });
+        samples = measure<perf::Phase2Sample>(o, [&] { return perf::take_phase2_sample(dp, start); });
         quit.store(true);
     });
-    control.run(quit);  // this lcore drains the workers' event queues, as in ostd
+    control.run(quit);  // the control core's loop on this lcore, as in ostd (workers drain their own EQs)
     timer.join();
     dp.request_stop();
     dp.wait();

@@ -6,8 +6,7 @@
 
 namespace ostd::perf {
 
-Phase2Sample take_phase2_sample(dataplane::Dataplane& dp, const control::ControlCore& control,
-                                std::chrono::steady_clock::time_point start)
+Phase2Sample take_phase2_sample(dataplane::Dataplane& dp, std::chrono::steady_clock::time_point start)
 {
     Phase2Sample s;
     s.time = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -24,8 +23,8 @@ Phase2Sample take_phase2_sample(dataplane::Dataplane& dp, const control::Control
             s.net_drops[i] += stats.drops.get(static_cast<dataplane::NetDrop>(i));
         for (size_t i = 0; i < s.lnet_drops.size(); ++i)
             s.lnet_drops[i] += counters.drops.get(static_cast<lnet::DropReason>(i));
+        s.events += stats.events[static_cast<size_t>(lnet::EventType::put)].get();  // drained by the worker itself
     }
-    s.events = control.stats().events[static_cast<size_t>(lnet::EventType::put)].get();
     return s;
 }
 

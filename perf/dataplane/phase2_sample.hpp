@@ -8,7 +8,6 @@
 #include <chrono>
 #include <cstdint>
 
-#include "control/control_core.hpp"
 #include "dataplane/dataplane.hpp"
 #include "lnet_core/drop_reason.hpp"
 #include "perf/dataplane/bench_report.hpp"
@@ -26,8 +25,7 @@ struct Phase2Sample {
     std::array<uint64_t, lnet::drop_reason_count> lnet_drops{};
 };
 
-Phase2Sample take_phase2_sample(dataplane::Dataplane& dp, const control::ControlCore& control,
-                                std::chrono::steady_clock::time_point start);
+Phase2Sample take_phase2_sample(dataplane::Dataplane& dp, std::chrono::steady_clock::time_point start);
 
 void fill_phase2(const Phase2Sample& before, const Phase2Sample& after, BenchResult& result);
 
