@@ -66,10 +66,10 @@ std::string RpcClient::describe(const Pending& call) const
 }
 
 // Lustre's pb_last_xid: every xid up to this one has its reply. Ours: just
-// below the oldest call still in flight (or below the next one if none).
-uint64_t RpcClient::last_xid() const
+// below the oldest call still in flight, this one included.
+uint64_t RpcClient::last_xid(uint64_t sending) const
 {
-    uint64_t oldest = _next_xid;
+    uint64_t oldest = sending;
     for (const auto& [id, call] : _pending)
         oldest = std::min(oldest, call->xid);
     return oldest - xid_step;
@@ -117,8 +117,9 @@ lnet::Result<bool, RpcError> RpcClient::send(Pending& call)
     if (body.handle == 0 && call.request.with_export)
         body.handle = _export_handle;
     body.conn_cnt = _conn_cnt;
-    body.last_xid = last_xid();
-    body.timeout = static_cast<uint32_t>(std::max<int64_t>(1, (_config.timeout.count() + 999) / 1000));
+    body.last_xid = last_xid(call.xid);
+    auto timeout = call.request.timeout.value_or(_config.timeout);
+    body.timeout = static_cast<uint32_t>(std::max<int64_t>(1, (timeout.count() + 999) / 1000));
     if (call.attempts > 0)
         body.flags |= ptlrpc::msg_resent;
     std::vector<std::span<const std::byte>> buffers(call.request.buffers.begin(), call.request.buffers.end());
@@ -144,7 +145,7 @@ lnet::Result<bool, RpcError> RpcClient::send(Pending& call)
     ++call.attempts;
     if (call.attempts > 1)
         _counters.resends.add();
-    call.deadline = Clock::now() + _config.timeout;
+    call.deadline = Clock::now() + timeout;
     return true;
 }
 
@@ -244,7 +245,8 @@ void RpcClient::expire(Clock::time_point now)
         _counters.timeouts.add();
         complete(id, error(RpcErrc::timeout, describe(call) + ": no reply after " + std::to_string(call.attempts) +
                                                  (call.attempts == 1 ? " attempt (" : " attempts (") +
-                                                 std::to_string(_config.timeout.count()) + " ms each)"));
+                                                 std::to_string(call.request.timeout.value_or(_config.timeout).count()) +
+                                                 " ms each)"));
     }
 }
 

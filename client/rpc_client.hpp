@@ -57,6 +57,7 @@ struct Request {
     std::vector<std::vector<std::byte>> buffers;  // after the body
     ptlrpc::PtlrpcBody body;
     bool with_export = true;
+    std::optional<std::chrono::milliseconds> timeout;  // per attempt; default the client's
 };
 
 // A decoded, validated reply (check_reply passed). Owns its bytes; message
@@ -148,7 +149,7 @@ private:
     void on_reply_event(Pending& call, const lnet::Event& event);
     void expire(std::chrono::steady_clock::time_point now);
     void complete(CallId id, RpcResult result);
-    uint64_t last_xid() const;
+    uint64_t last_xid(uint64_t sending) const;
     std::string describe(const Pending& call) const;
 
     UdpTransport& _transport;
