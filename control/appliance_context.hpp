@@ -14,7 +14,7 @@ namespace ostd::control {
 struct ApplianceContext {
     const AppConfig& config;
     dataplane::Dataplane& dataplane;
-    const ControlCore& control;
+    ControlCore& control;  // what it owns: through control.call()
     const PingService& ping;
     std::atomic<bool>& quit;  // set to end the process cleanly
 };

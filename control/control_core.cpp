@@ -1,13 +1,114 @@
 #include "control/control_core.hpp"
 
 #include <rte_cycles.h>
+#include <rte_errno.h>
 #include <rte_pause.h>
+#include <rte_ring.h>
+
+#include <stdexcept>
+
+#include "lnet_core/ptlrpc/opcodes.hpp"
 
 namespace ostd::control {
 
+using CommandBox = std::shared_ptr<ControlCommand>;
+
+ControlCore::ControlCore(dataplane::Dataplane& dataplane, const ServicesConfig& services)
+    : _dataplane(dataplane), _services(services), _replies(dataplane), _router(_exports, _replies),
+      _connect(_exports)
+{
+    _connect.attach(_router);
+    _commands = rte_ring_create("ostd_control_cmd", 256, SOCKET_ID_ANY, RING_F_SC_DEQ);
+    if (!_commands)
+        throw std::runtime_error(std::string("cannot create the control command ring: ") + rte_strerror(rte_errno));
+}
+
+ControlCore::~ControlCore()
+{
+    for (auto& worker : _dataplane.workers()) {  // requests still queued when we stopped
+        void* rpc;
+        while (rte_ring_dequeue(worker->to_control(), &rpc) == 0)
+            delete static_cast<dataplane::IncomingRpc*>(rpc);
+    }
+    void* box;
+    while (rte_ring_dequeue(_commands, &box) == 0)
+        delete static_cast<CommandBox*>(box);
+    rte_ring_free(_commands);
+}
+
+lnet::Result<bool, std::string> ControlCore::start()
+{
+    namespace ptlrpc = lnet::ptlrpc;
+    struct Portal {
+        dataplane::ServiceId service;
+        uint32_t portal;
+    };
+    const Portal portals[] = {{ost_request_service, ptlrpc::portal::ost_request},
+                              {ldlm_cancel_service, ptlrpc::portal::ldlm_cancel_request}};
+    lnet::RequestBuffersConfig buffers;
+    buffers.buffer_size = _services.buffer_size;
+    buffers.max_request = _services.max_request;
+    buffers.initial = _services.request_buffers;
+    buffers.low_water = _services.low_water;
+    buffers.max_buffers = _services.max_buffers;
+
+    size_t workers = _dataplane.workers().size();
+    _intakes.resize(workers * std::size(portals));
+    bool ran = _dataplane.run_on_workers(
+        [&](dataplane::Worker& worker) {
+            for (size_t p = 0; p < std::size(portals); ++p) {
+                auto& intake = _intakes[worker.index() * std::size(portals) + p];
+                intake = std::make_unique<dataplane::RpcIntake>(worker, portals[p].service, portals[p].portal, buffers);
+                worker.add_service(portals[p].service, intake.get());
+            }
+        },
+        std::chrono::seconds(5));
+    if (!ran)
+        return std::string("request portals: a worker did not answer within 5 s");
+    for (const auto& intake : _intakes)
+        if (!intake || !intake->started())
+            return std::string("request portals: a worker could not post its request buffers");
+    return true;
+}
+
 size_t ControlCore::serve_workers()
 {
-    return 0;  // the worker-to-control rings arrive with the LDLM service
+    size_t served = 0;
+    void* burst[32];
+    for (auto& worker : _dataplane.workers()) {
+        unsigned n = rte_ring_sc_dequeue_burst(worker->to_control(), burst, 32, nullptr);
+        for (unsigned i = 0; i < n; ++i) {
+            std::unique_ptr<dataplane::IncomingRpc> rpc(static_cast<dataplane::IncomingRpc*>(burst[i]));
+            _router.serve(*rpc);
+        }
+        served += n;
+    }
+    _stats.requests.add(served);
+    return served;
+}
+
+bool ControlCore::call(std::function<void(ControlCore&)> work, std::chrono::milliseconds timeout)
+{
+    auto command = std::make_shared<ControlCommand>(std::move(work));
+    auto* box = new CommandBox(command);
+    if (rte_ring_mp_enqueue(_commands, box) != 0) {
+        delete box;
+        return false;
+    }
+    return command->wait(timeout);
+}
+
+size_t ControlCore::drain_commands()
+{
+    void* boxes[16];
+    unsigned n = rte_ring_sc_dequeue_burst(_commands, boxes, 16, nullptr);
+    for (unsigned i = 0; i < n; ++i) {
+        auto* box = static_cast<CommandBox*>(boxes[i]);
+        (*box)->run(*this);
+        delete box;
+    }
+    _stats.commands.add(n);
+    return n;
 }
 
 void ControlCore::run(const std::atomic<bool>& quit)
@@ -16,18 +117,17 @@ void ControlCore::run(const std::atomic<bool>& quit)
     uint32_t idle = 0;
     while (!quit.load(std::memory_order_relaxed)) {
         _stats.loops.add();
-        if (serve_workers() > 0) {
+        size_t work = serve_workers() + drain_commands();
+        if (work > 0) {
             idle = 0;
             continue;
         }
-        // The control core sleeps when idle whatever the poll mode: its work
-        // arrives in batches and a millisecond of latency costs nothing.
         if (++idle < poll.idle_polls_before_sleep) {
             rte_pause();
             continue;
         }
         _stats.idle_sleeps.add();
-        rte_delay_us_sleep(std::max<uint32_t>(poll.sleep_us, 200));
+        rte_delay_us_sleep(poll.sleep_us);
     }
 }
 

@@ -1,33 +1,75 @@
-// The control core's loop (on EAL's main lcore). Workers serve their own LNET
-// events; what needs the control core (LDLM, connections) will reach it
-// through a ring per worker, drained here. Until then it only waits.
+// The control core (EAL's main lcore). It serves what workers forward to it
+// (connections now; LDLM next) from a ring per worker, owns the export table,
+// and answers through the workers. Other threads reach what it owns only with
+// a command (submit), as with workers.
 #pragma once
 
-#include <array>
 #include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
 
+#include "control/config/app_config.hpp"
+#include "control/rpc/connect_service.hpp"
+#include "control/rpc/export_table.hpp"
+#include "control/rpc/reply_sender.hpp"
+#include "control/rpc/rpc_router.hpp"
+#include "dataplane/core_command.hpp"
 #include "dataplane/dataplane.hpp"
+#include "dataplane/rpc_intake.hpp"
 #include "lnet_core/counter.hpp"
+#include "lnet_core/result.hpp"
 
 namespace ostd::control {
 
 struct ControlStats {
     lnet::Counter loops;
     lnet::Counter idle_sleeps;
+    lnet::Counter requests;
+    lnet::Counter commands;
 };
+
+class ControlCore;
+using ControlCommand = dataplane::CoreCommand<ControlCore>;
+
+// Service ids in MDs' user_data (dataplane/worker_service.hpp).
+inline constexpr dataplane::ServiceId ost_request_service = 1;   // portal 28
+inline constexpr dataplane::ServiceId ldlm_cancel_service = 2;   // portal 17
 
 class ControlCore {
 public:
-    explicit ControlCore(dataplane::Dataplane& dataplane) : _dataplane(dataplane) {}
+    ControlCore(dataplane::Dataplane& dataplane, const ServicesConfig& services);
+    ~ControlCore();
+    ControlCore(const ControlCore&) = delete;
+    ControlCore& operator=(const ControlCore&) = delete;
 
+    // Posts the request buffers of portals 28 and 17 on every worker.
+    lnet::Result<bool, std::string> start();
     // Returns once quit is set (signal, CLI `quit`, end of input).
     void run(const std::atomic<bool>& quit);
+
+    // From any thread: run work on the control core and wait (bounded).
+    bool call(std::function<void(ControlCore&)> work, std::chrono::milliseconds timeout);
+
     const ControlStats& stats() const { return _stats; }
+    const RouterStats& router_stats() const { return _router.stats(); }
+    const ReplyStats& reply_stats() const { return _replies.stats(); }
+    // Control-core only (inside call()):
+    ExportTable& exports() { return _exports; }
 
 private:
     size_t serve_workers();
+    size_t drain_commands();
 
     dataplane::Dataplane& _dataplane;
+    ServicesConfig _services;
+    ExportTable _exports;
+    ReplySender _replies;
+    RpcRouter _router;
+    ConnectService _connect;
+    std::vector<std::unique_ptr<dataplane::RpcIntake>> _intakes;  // per worker and portal
+    rte_ring* _commands = nullptr;
     ControlStats _stats;
 };
 

@@ -95,7 +95,11 @@ int main(int argc, char** argv)
             dataplane.value()->request_stop();
             return fail(started.error());
         }
-        control::ControlCore control(*dataplane.value());
+        control::ControlCore control(*dataplane.value(), config->services);
+        if (auto started = control.start(); !started) {
+            dataplane.value()->request_stop();
+            return fail(started.error());
+        }
         control::ApplianceContext context{*config, *dataplane.value(), control, ping, quit};
         control::TelemetryEndpoints telemetry(context);
         control::cli::Cli cli(context);

@@ -57,6 +57,7 @@ Worker::Worker(const WorkerSetup& setup)
     std::string suffix = std::to_string(setup.port) + "_" + std::to_string(setup.index);
     _inbox = make_ring("ostd_inbox_" + suffix, setup.config->lnet.handoff_ring_size, RING_F_SC_DEQ);
     _commands = make_ring("ostd_cmd_" + suffix, 256, RING_F_SC_DEQ);
+    _to_control = make_ring("ostd_ctl_" + suffix, setup.config->lnet.handoff_ring_size, RING_F_SP_ENQ | RING_F_SC_DEQ);
     _pending.reserve(setup.config->burst * 2u);
 }
 
@@ -71,6 +72,7 @@ Worker::~Worker()
     rte_pktmbuf_free_bulk(_pending.data(), static_cast<unsigned>(_pending.size()));
     rte_ring_free(_inbox);
     rte_ring_free(_commands);
+    rte_ring_free(_to_control);  // the control core drained it before the workers stopped
 }
 
 bool Worker::submit(const WorkerCommandPtr& command)
@@ -138,8 +140,17 @@ void Worker::poll_once(const RunFlags& flags, bool& busy)
         _stats.rx_bytes.add(rte_pktmbuf_pkt_len(burst[i]));
     process_burst(burst, received, false);
     size_t events = drain_events();
+    size_t work = poll_services();
     _tx.flush();
-    busy = busy || handed > 0 || received > 0 || events > 0;
+    busy = busy || handed > 0 || received > 0 || events > 0 || work > 0;
+}
+
+size_t Worker::poll_services()
+{
+    size_t work = 0;
+    for (auto& [id, service] : _services)
+        work += service->poll(*this);
+    return work;
 }
 
 size_t Worker::drain_events()
@@ -152,8 +163,8 @@ size_t Worker::drain_events()
         for (size_t i = 0; i < n; ++i) {
             _stats.events[static_cast<size_t>(events[i].type)].add();
             ServiceId service = service_of(events[i].user_data);
-            auto handler = service == 0 ? _handlers.end() : _handlers.find(service);
-            if (handler != _handlers.end())
+            auto handler = service == 0 ? _services.end() : _services.find(service);
+            if (handler != _services.end())
                 handler->second->on_event(events[i], *this);
             else if (service != 0)
                 _stats.unclaimed_events.add();

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "dataplane/dataplane_config.hpp"
-#include "dataplane/event_handler.hpp"
+#include "dataplane/worker_service.hpp"
 #include "dataplane/packet.hpp"
 #include "dataplane/peer_table.hpp"
 #include "dataplane/udp_tx_sink.hpp"
@@ -57,8 +57,11 @@ public:
 
     // From any thread: queue work to run on this worker's core.
     bool submit(const WorkerCommandPtr& command);
-    // Owner-core only (a command, or before launch): who serves a service's events.
-    void set_event_handler(ServiceId service, EventHandler* handler) { _handlers[service] = handler; }
+    // Owner-core only (a command, or before launch): who serves a service's
+    // events. The service outlives the worker's loop.
+    void add_service(ServiceId service, WorkerService* handler) { _services[service] = handler; }
+    // Requests for the control core (dataplane/incoming_rpc.hpp), SP/SC.
+    rte_ring* to_control() const { return _to_control; }
 
     unsigned index() const { return _setup.index; }
     const WorkerStats& stats() const { return _stats; }
@@ -84,6 +87,7 @@ private:
     void drain_commands();
     void retry_pending();
     size_t drain_events();
+    size_t poll_services();
     void process_burst(rte_mbuf** mbufs, unsigned count, bool handed_over);
     // Answers ARP/ICMP, counts refusals, hands over what another worker owns;
     // true when m is an LNET message for this worker (header, message filled).
@@ -101,10 +105,11 @@ private:
     UdpTxSink _tx;
     rte_ring* _inbox = nullptr;      // packets handed over by other workers (MP/SC)
     rte_ring* _commands = nullptr;   // WorkerCommandPtr boxes (MP/SC)
+    rte_ring* _to_control = nullptr; // IncomingRpc* for the control core (SP/SC)
     std::vector<rte_ring*> _outboxes;  // indexed by owner worker
     std::vector<rte_mbuf*> _pending;   // pushed back: offered again before new RX
     uint32_t _idle_polls = 0;
-    std::unordered_map<ServiceId, EventHandler*> _handlers;
+    std::unordered_map<ServiceId, WorkerService*> _services;
 };
 
 }  // namespace ostd::dataplane

@@ -1,6 +1,8 @@
 // Everything an ostd instance is configured with (DESIGN.md section 9).
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,15 @@ struct EalConfig {
     bool no_huge = true;
 };
 
+// Request buffers each worker posts per request portal (DESIGN.md 9).
+struct ServicesConfig {
+    size_t request_buffers = 4;     // posted at start
+    size_t buffer_size = 64 * 1024;
+    uint32_t max_request = 8 * 1024;
+    size_t low_water = 2;           // fewer ready than this: post another
+    size_t max_buffers = 64;
+};
+
 struct CliConfig {
     std::string socket_path = "/run/ostd/ostd.sock";
 };
@@ -22,6 +33,7 @@ struct CliConfig {
 struct AppConfig {
     EalConfig eal;
     CliConfig cli;
+    ServicesConfig services;
     dataplane::DataplaneConfig dataplane;
 };
 

@@ -129,6 +129,20 @@ void read_lnet(YamlSection lnet_section, dataplane::LnetConfig& out, uint16_t mt
     lnet_section.finish();
 }
 
+void read_services(YamlSection services, ServicesConfig& out)
+{
+    out.request_buffers = services.uint("request_buffers", out.request_buffers, 1, 4096);
+    out.buffer_size = services.uint("buffer_size", out.buffer_size, 4096, 64u << 20);
+    out.max_request = static_cast<uint32_t>(services.uint("max_request", out.max_request, 1024, 1u << 20));
+    out.low_water = services.uint("low_water", out.low_water, 1, 4096);
+    out.max_buffers = services.uint("max_buffers", out.max_buffers, 1, 65536);
+    if (out.max_request > out.buffer_size)
+        services.fail("max_request", "larger than services.buffer_size");
+    if (out.low_water > out.max_buffers || out.request_buffers > out.max_buffers)
+        services.fail("max_buffers", "must be at least request_buffers and low_water");
+    services.finish();
+}
+
 // The pool must hold every descriptor ring full, every per-lcore cache and a
 // burst in flight per worker, or RX starves at start.
 void check_pool(YamlSection& root, const dataplane::DataplaneConfig& dp)
@@ -155,6 +169,7 @@ AppConfig read_config(const YAML::Node& document, const std::string& name)
     read_poll(root.section("poll"), config.dataplane.poll);
     read_network(root.section("network"), config.dataplane.network);
     read_lnet(root.section("lnet"), config.dataplane.lnet, config.dataplane.port.mtu);
+    read_services(root.section("services"), config.services);
     YamlSection cli = root.section("cli");
     config.cli.socket_path = cli.string("socket", config.cli.socket_path);
     cli.finish();

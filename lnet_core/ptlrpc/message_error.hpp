@@ -2,12 +2,11 @@
 // the RPC decode path is one of these and is counted, like lnet::DropReason.
 #pragma once
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-#include "lnet_core/counter.hpp"
+#include "lnet_core/reason_counters.hpp"
 
 namespace ostd::lnet::ptlrpc {
 
@@ -38,20 +37,7 @@ inline constexpr size_t message_error_count = static_cast<size_t>(MessageError::
 std::string_view message_error_name(MessageError error);
 
 // Refusals by reason, written by one owner core, readable from any thread.
-class MessageErrorCounters {
-public:
-    void count(MessageError error) { _counts[static_cast<size_t>(error)].add(); }
-    uint64_t get(MessageError error) const { return _counts[static_cast<size_t>(error)].get(); }
-    uint64_t total() const
-    {
-        uint64_t sum = 0;
-        for (const Counter& c : _counts)
-            sum += c.get();
-        return sum;
-    }
+using MessageErrorCounters = ReasonCounters<MessageError>;
 
-private:
-    std::array<Counter, message_error_count> _counts{};
-};
 
 }  // namespace ostd::lnet::ptlrpc

@@ -174,7 +174,7 @@ lnet::Result<bool, std::string> attach_mes(dataplane::Dataplane& dp, const perf:
 
 void run_full_phase(dataplane::Dataplane& dp, const Options& o, perf::BenchResult& result)
 {
-    control::ControlCore control(dp);
+    control::ControlCore control(dp, control::ServicesConfig{});  // its loop only: no request portals here
     std::atomic<bool> quit{false};
     auto start = Clock::now();
     std::pair<perf::Phase2Sample, perf::Phase2Sample> samples;
