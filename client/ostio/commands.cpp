@@ -3,6 +3,7 @@
 #include <array>
 #include <ostream>
 
+#include "client/ostio/connect_command.hpp"
 #include "client/ostio/ping_command.hpp"
 
 namespace ostd::client::ostio {
@@ -12,6 +13,7 @@ std::span<const Command> commands()
     // One line per command; keep them in the order `--help` shows them.
     static const std::array table{
         ping_command(),
+        connect_command(),
     };
     return table;
 }
