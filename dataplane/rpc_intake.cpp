@@ -5,8 +5,10 @@
 namespace ostd::dataplane {
 namespace {
 
-lnet::RequestBuffersConfig tagged(lnet::RequestBuffersConfig config, ServiceId service, Worker& worker)
+lnet::RequestBuffersConfig tagged(lnet::RequestBuffersConfig config, uint32_t portal, ServiceId service,
+                                  Worker& worker)
 {
+    config.portal = portal;
     config.tag = service_tag(service);
     config.eq = &worker.eq();
     return config;
@@ -15,7 +17,7 @@ lnet::RequestBuffersConfig tagged(lnet::RequestBuffersConfig config, ServiceId s
 }  // namespace
 
 RpcIntake::RpcIntake(Worker& worker, ServiceId service, uint32_t portal, const lnet::RequestBuffersConfig& buffers)
-    : _portal(portal), _buffers(worker.endpoint(), tagged(buffers, service, worker))
+    : _portal(portal), _buffers(worker.endpoint(), tagged(buffers, portal, service, worker))
 {
     _started = _buffers.start(worker.tx()).ok();
 }
