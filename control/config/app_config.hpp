@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dataplane/dataplane_config.hpp"
+#include "objstore/object_store.hpp"
 
 namespace ostd::control {
 
@@ -35,6 +36,7 @@ struct AppConfig {
     CliConfig cli;
     ServicesConfig services;
     dataplane::DataplaneConfig dataplane;
+    objstore::ObjectStoreConfig object_store;  // `object_store:` (DESIGN.md 8)
 };
 
 }  // namespace ostd::control

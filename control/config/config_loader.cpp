@@ -143,6 +143,21 @@ void read_services(YamlSection services, ServicesConfig& out)
     services.finish();
 }
 
+// object_store: kind memory|file, directory (file), storage threads, requests
+// in flight per worker, memory cap.
+void read_object_store(YamlSection store, objstore::ObjectStoreConfig& out)
+{
+    std::string kind = store.choice("kind", std::string(objstore::to_string(out.kind)), {"memory", "file"});
+    out.kind = *objstore::parse_store_kind(kind);
+    out.directory = store.string("directory", out.directory);
+    out.threads = store.uint("threads", out.threads, 1, 256);
+    out.queue_depth = store.uint("queue_depth", out.queue_depth, 1, 1u << 20);
+    out.memory_limit = store.uint("memory_limit", out.memory_limit, 1u << 20, uint64_t{1} << 50);
+    if (out.kind == objstore::StoreKind::file && out.directory.empty())
+        store.fail("directory", "required when kind is file");
+    store.finish();
+}
+
 // The pool must hold every descriptor ring full, every per-lcore cache and a
 // burst in flight per worker, or RX starves at start.
 void check_pool(YamlSection& root, const dataplane::DataplaneConfig& dp)
@@ -170,6 +185,7 @@ AppConfig read_config(const YAML::Node& document, const std::string& name)
     read_network(root.section("network"), config.dataplane.network);
     read_lnet(root.section("lnet"), config.dataplane.lnet, config.dataplane.port.mtu);
     read_services(root.section("services"), config.services);
+    read_object_store(root.section("object_store"), config.object_store);
     YamlSection cli = root.section("cli");
     config.cli.socket_path = cli.string("socket", config.cli.socket_path);
     cli.finish();

@@ -114,3 +114,32 @@ TEST(ConfigLoader, MalformedYamlIsAnErrorNotACrash)
     EXPECT_FALSE(load_config_text("", "empty.yaml"));
     EXPECT_FALSE(load_config_file("/nonexistent/ostd.yaml"));
 }
+
+TEST(ConfigLoader, ObjectStoreSection)
+{
+    auto defaults = load_config_text(minimal, "test.yaml");
+    ASSERT_TRUE(defaults) << defaults.error();
+    EXPECT_EQ(defaults->object_store.kind, ostd::objstore::StoreKind::memory);
+
+    auto config = load_config_text(minimal + R"(object_store:
+  kind: file
+  directory: /var/lib/ostd
+  threads: 4
+  queue_depth: 256
+  memory_limit: 1073741824
+)", "test.yaml");
+    ASSERT_TRUE(config) << config.error();
+    EXPECT_EQ(config->object_store.kind, ostd::objstore::StoreKind::file);
+    EXPECT_EQ(config->object_store.directory, "/var/lib/ostd");
+    EXPECT_EQ(config->object_store.threads, 4u);
+    EXPECT_EQ(config->object_store.queue_depth, 256u);
+    EXPECT_EQ(config->object_store.memory_limit, 1ull << 30);
+
+    EXPECT_NE(error_of(minimal + "object_store:\n  kind: tape\n").find("object_store.kind: expected memory | file"),
+              std::string::npos);
+    EXPECT_NE(error_of(minimal + "object_store:\n  kind: file\n").find("object_store.directory: required"),
+              std::string::npos);
+    EXPECT_NE(error_of(minimal + "object_store:\n  threads: 0\n").find("object_store.threads"), std::string::npos);
+    EXPECT_NE(error_of(minimal + "object_store:\n  colour: red\n").find("object_store.colour: unknown key"),
+              std::string::npos);
+}
