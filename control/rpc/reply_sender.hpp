@@ -10,12 +10,11 @@
 #include "dataplane/dataplane.hpp"
 #include "dataplane/incoming_rpc.hpp"
 #include "lnet_core/counter.hpp"
+#include "lnet_core/ptlrpc/rpc_layout.hpp"
 
 namespace ostd::control {
 
-// Where the reply lands in the client's buffer: after the early-reply area
-// when the request announced adaptive timeouts (DESIGN.md 4.4).
-inline constexpr uint32_t at_reply_offset = 224;
+using lnet::ptlrpc::at_reply_offset;
 
 struct ReplyStats {
     lnet::Counter sent;

@@ -57,6 +57,10 @@ inline std::vector<std::byte> build_request(Opcode opc, const PtlrpcBody& body,
     return build_request(opc, body, std::span(buffers.begin(), buffers.size()), header);
 }
 
+// Where a reply lands in the client's reply buffer when the request's lm_flags
+// has AT_SUPPORT: after the early-reply area (DESIGN.md 4.4); else at 0.
+inline constexpr uint32_t at_reply_offset = 224;
+
 // What the replier decides; everything else is copied from the request.
 struct ReplyParams {
     int32_t status = 0;
