@@ -32,13 +32,14 @@
 #include "lnet_core/ptlrpc/message.hpp"
 #include "lnet_core/ptlrpc/opcodes.hpp"
 #include "lnet_core/ptlrpc/ptlrpc_body.hpp"
+#include "lnet_core/ptlrpc/rpc_layout.hpp"
 
 namespace ostd::client {
 
 namespace ptlrpc = lnet::ptlrpc;
 
 inline constexpr uint64_t xid_step = 128;
-inline constexpr uint32_t reply_offset = 224;  // where the reply lands when the request had AT_SUPPORT
+inline constexpr uint32_t reply_offset = lnet::ptlrpc::at_reply_offset;  // where the reply lands with AT_SUPPORT
 
 struct RpcClientConfig {
     lnet::ProcessId server;                  // pid lnet::lustre_pid for ostd and Lustre
