@@ -20,8 +20,11 @@ std::string lcore_map(const dataplane::DataplaneConfig& dp)
     bool pinned = std::all_of(lcores.begin(), lcores.end(), [&](unsigned l) { return l < CPU_SETSIZE && CPU_ISSET(l, &cpus); });
     std::string all;
     for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
-        if (CPU_ISSET(cpu, &cpus))
-            all += (all.empty() ? "" : ",") + std::to_string(cpu);
+        if (CPU_ISSET(cpu, &cpus)) {
+            if (!all.empty())
+                all += ',';
+            all += std::to_string(cpu);
+        }
     std::string map;
     for (unsigned lcore : lcores) {
         map += map.empty() ? "" : ",";
