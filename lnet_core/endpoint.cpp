@@ -340,22 +340,28 @@ SendStatus Endpoint::put(MdHandle handle, ProcessId target, uint32_t portal, uin
     _counters.sent_of(MsgType::put).add();
 
     Event event;
-    event.type = EventType::send;
-    event.initiator = _config.self;
     event.target = target;
     event.portal = portal;
     event.match_bits = match_bits;
     event.rlength = event.mlength = length;
     event.offset = options.local_offset;
     event.hdr_data = options.hdr_data;
+    event.data = mem.start + options.local_offset;
+    complete_send(slot, handle, event);
+    return SendStatus::sent;
+}
+
+void Endpoint::complete_send(uint32_t slot, MdHandle handle, Event event)
+{
+    const MdMemory& mem = _table.mds().memory(slot);
+    event.type = EventType::send;
+    event.initiator = _config.self;
     event.md = handle;
     event.user_data = mem.user_data;
-    event.data = mem.start + options.local_offset;
     EventQueue* eq = mem.eq;
     event.unlinked = _table.consume(slot);
     if (eq)
-        eq->try_post(event);
-    return SendStatus::sent;
+        eq->try_post(event);  // room was checked before sending
 }
 
 SendStatus Endpoint::get(MdHandle handle, ProcessId target, uint32_t portal, uint64_t match_bits,
@@ -365,7 +371,6 @@ SendStatus Endpoint::get(MdHandle handle, ProcessId target, uint32_t portal, uin
     if (slot == no_md)
         return SendStatus::bad_handle;
     Md& md = _table.mds().at(slot);
-    const MdMemory& mem = _table.mds().memory(slot);
     if (md.length > _config.max_payload || portal >= portal_count)
         return SendStatus::too_long;
     if (eq_full(slot))
@@ -380,18 +385,11 @@ SendStatus Endpoint::get(MdHandle handle, ProcessId target, uint32_t portal, uin
     _counters.sent_of(MsgType::get).add();
 
     Event event;
-    event.type = EventType::send;
-    event.initiator = _config.self;
     event.target = target;
     event.portal = portal;
     event.match_bits = match_bits;
     event.rlength = md.length;
-    event.md = handle;
-    event.user_data = mem.user_data;
-    EventQueue* eq = mem.eq;
-    event.unlinked = _table.consume(slot);
-    if (eq)
-        eq->try_post(event);
+    complete_send(slot, handle, event);
     return SendStatus::sent;
 }
 

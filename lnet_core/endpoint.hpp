@@ -98,6 +98,8 @@ private:
     // Posts the event of a committed match and consumes the MD's operation.
     ReceiveResult complete_match(EventType type, const LnetHeader& header, const MatchRequest& request,
                                  const MatchOutcome& match, uint64_t hdr_data);
+    // Consumes the SEND operation of a sent MD and posts its SEND event.
+    void complete_send(uint32_t slot, MdHandle handle, Event event);
     ReceiveResult on_get(const LnetHeader& header, TxSink& tx);
     ReceiveResult on_ack(const LnetHeader& header);
     ReceiveResult on_reply(const LnetHeader& header, std::span<const std::byte> payload);
