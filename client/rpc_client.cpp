@@ -165,8 +165,10 @@ lnet::Result<size_t, RpcError> RpcClient::poll(std::chrono::milliseconds timeout
                                                  ": " + polled.error().message());
         drain_events();
     }
+    if (_poll_hook)
+        _poll_hook();  // nested calls take their own results: ours stay
     expire(Clock::now());
-    return _completed.size() - before;
+    return _completed.size() > before ? _completed.size() - before : 0;
 }
 
 void RpcClient::drain_events()

@@ -23,6 +23,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -131,6 +132,11 @@ public:
     std::vector<std::pair<CallId, RpcResult>> take_completed();
     size_t in_flight() const { return _pending.size(); }
 
+    // Run by poll() after each read of the socket: lets other services on
+    // the transport (the lock callback service) handle what arrived while
+    // this client waits. It may make calls of its own (they nest).
+    void set_poll_hook(std::function<void()> hook) { _poll_hook = std::move(hook); }
+
     // The export the server gave at connect: carried in every later pb_handle.
     void set_export(uint64_t handle, uint32_t conn_cnt);
     void clear_export() { set_export(0, 0); }
@@ -161,6 +167,7 @@ private:
     uint32_t _conn_cnt = 0;
     std::unordered_map<CallId, std::unique_ptr<Pending>> _pending;
     std::vector<std::pair<CallId, RpcResult>> _completed;
+    std::function<void()> _poll_hook;
     RpcCounters _counters;
 };
 

@@ -1,0 +1,136 @@
+// The client's extent locks on one OST, OSC-like (DESIGN.md 6, 7): match a
+// held lock before enqueuing (a granted lock whose mode covers the request's
+// -- EX covers all, PW covers PR -- and whose extent covers the I/O),
+// LDLM_ENQUEUE with our cookie otherwise (granted at once, or BLOCK_GRANTED:
+// wait for the completion AST while polling), LDLM_CANCEL, the glimpse
+// (PR enqueue with an IT_GLIMPSE intent).
+//
+// ASTs come in through CallbackService, which calls on_blocking /
+// on_completion / known_size. A blocking AST marks the lock; the flush of its
+// dirty data and the cancel run from run_pending_cancels() -- outside any
+// other cancel, and only once no operation is using the lock (users == 0).
+// Locks are held by value in a map keyed by our cookie; pointers to them stay
+// valid until the lock is cancelled (std::map nodes do not move).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "client/object_io.hpp"
+#include "lnet_core/ptlrpc/ldlm_wire.hpp"
+
+namespace ostd::client {
+
+enum class LockState : uint8_t { enqueuing, waiting, granted };
+
+struct Extent {
+    uint64_t start = 0;
+    uint64_t end = object_eof;  // inclusive
+    bool covers(const Extent& other) const { return start <= other.start && other.end <= end; }
+    bool overlaps(const Extent& other) const { return start <= other.end && other.start <= end; }
+    friend bool operator==(const Extent&, const Extent&) = default;
+};
+
+struct ClientLock {
+    uint64_t cookie = 0;         // ours: handle[0] of enqueues and ASTs
+    uint64_t server_handle = 0;  // the server's: in cancels and I/O (o_handle)
+    ObjectId object;
+    uint32_t mode = 0;           // ptlrpc::lock_mode
+    Extent requested;
+    Extent extent;               // granted (the request's until granted)
+    uint32_t flags = 0;          // what the enqueue carried
+    LockState state = LockState::enqueuing;
+    bool blocked = false;        // a blocking AST came: flush and cancel when unused
+    unsigned users = 0;
+    ptlrpc::OstLvb lvb;          // from the enqueue reply or the completion AST
+};
+
+// Does a lock of mode `held` serve a request for `wanted`?
+bool mode_covers(uint32_t held, uint32_t wanted);
+std::string_view mode_name(uint32_t mode);
+
+struct LockCacheConfig {
+    std::chrono::milliseconds grant_timeout{30'000};  // how long to wait for a completion AST
+    uint64_t first_cookie = 0;                        // 0: time-based
+};
+
+struct LockCounters {
+    lnet::Counter enqueues;
+    lnet::Counter matches;      // requests served by a held lock
+    lnet::Counter waits;        // BLOCK_GRANTED replies
+    lnet::Counter cancels;
+    lnet::Counter blocking_asts;
+    lnet::Counter completion_asts;
+    lnet::Counter glimpse_asts;
+    lnet::Counter glimpses;
+};
+
+struct GlimpseResult {
+    uint64_t size = 0;
+    bool lock_granted = false;  // false: "aborted" (status 301), size from the LVB
+};
+
+class LockCache {
+public:
+    // Flushes the dirty data under a lock before it is cancelled.
+    using Flusher = std::function<lnet::Result<bool, RpcError>(const ClientLock&)>;
+    // The size this client knows for an object, unflushed data included.
+    using SizeSource = std::function<uint64_t(ObjectId)>;
+
+    LockCache(RpcClient& rpc, LockCacheConfig config = {});
+
+    void set_flusher(Flusher flusher) { _flusher = std::move(flusher); }
+    void set_size_source(SizeSource source) { _size_source = std::move(source); }
+
+    // A held lock covering [extent] in a mode covering `mode`, else a new one
+    // (flags: e.g. NO_EXPANSION). The lock comes back with one more user:
+    // give it back with release().
+    lnet::Result<ClientLock*, RpcError> acquire(ObjectId object, uint32_t mode, Extent extent, uint32_t flags = 0);
+    void release(ClientLock& lock);
+    // A granted, unblocked lock serving the request (no new user), or nullptr.
+    ClientLock* match(ObjectId object, uint32_t mode, Extent extent);
+
+    // Flushes (through the flusher) and sends LDLM_CANCEL; the lock is gone
+    // afterwards, whatever the server said.
+    lnet::Result<bool, RpcError> cancel(uint64_t cookie);
+    lnet::Result<bool, RpcError> cancel_all();
+
+    lnet::Result<GlimpseResult, RpcError> glimpse(ObjectId object);
+
+    // AST entry points (CallbackService). False: no such lock.
+    bool on_blocking(uint64_t cookie);
+    bool on_completion(uint64_t cookie, const ptlrpc::LockDesc& desc, const std::optional<ptlrpc::OstLvb>& lvb);
+    uint64_t on_glimpse(ObjectId object) { _counters.glimpse_asts.add(); return known_size(object); }
+    uint64_t known_size(ObjectId object) const;
+    // Flush and cancel every blocked lock nobody uses. Not re-entered.
+    void run_pending_cancels();
+
+    std::vector<ClientLock> snapshot() const;
+    ClientLock* find(uint64_t cookie);
+    const LockCounters& counters() const { return _counters; }
+    RpcClient& rpc() { return _rpc; }
+
+private:
+    lnet::Result<ClientLock*, RpcError> enqueue(ObjectId object, uint32_t mode, Extent extent, uint32_t flags);
+    // Polls until the lock is granted or the grant timeout passes.
+    lnet::Result<bool, RpcError> wait_granted(uint64_t cookie);
+    void forget(uint64_t cookie);
+
+    RpcClient& _rpc;
+    LockCacheConfig _config;
+    std::map<uint64_t, ClientLock> _locks;  // by our cookie
+    uint64_t _next_cookie;
+    Flusher _flusher;
+    SizeSource _size_source;
+    bool _cancelling = false;
+    LockCounters _counters;
+};
+
+// The lock_desc of an extent lock request on an object.
+ptlrpc::LockDesc extent_lock_desc(ObjectId object, uint32_t mode, Extent extent);
+
+}  // namespace ostd::client
