@@ -13,6 +13,7 @@ UdpTransportConfig transport_config(const OstClientConfig& config)
     transport.route_to = config.server.address();
     transport.net_number = config.server.net_number();
     transport.nid_address = config.nid_address;
+    transport.pid = config.pid;
     return transport;
 }
 

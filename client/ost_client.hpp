@@ -34,6 +34,7 @@ struct OstClientConfig {
     LockCacheConfig locks;
     WritebackConfig writeback;
     std::optional<uint32_t> nid_address;      // our NID (default: the route toward the server)
+    std::optional<lnet::Pid> pid;             // ours (default user_pid(); two clients in one process need two)
 };
 
 struct OpenOptions {
