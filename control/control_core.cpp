@@ -71,6 +71,19 @@ lnet::Result<bool, std::string> ControlCore::start()
     return true;
 }
 
+lnet::Result<bool, std::string> ControlCore::start_objects(const objstore::ObjectStoreConfig& store)
+{
+    auto objects = ost::ObjectService::create(_dataplane, store, _services);
+    if (!objects)
+        return objects.error();
+    _objects = std::move(objects.value());
+    return _objects->start(ost_io_service, _router, _exports, [this](std::function<void()> work) {
+        // Queued, not waited for (a timeout of 0): the ring is MP, workers may post.
+        call([work = std::move(work)](ControlCore&) { work(); }, std::chrono::milliseconds(0));
+        return true;
+    });
+}
+
 size_t ControlCore::serve_workers()
 {
     size_t served = 0;

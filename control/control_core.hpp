@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "control/config/app_config.hpp"
+#include "control/ost/object_service.hpp"
 #include "control/rpc/connect_service.hpp"
 #include "control/rpc/export_table.hpp"
 #include "control/rpc/reply_sender.hpp"
@@ -36,6 +37,7 @@ using ControlCommand = dataplane::CoreCommand<ControlCore>;
 // Service ids in MDs' user_data (dataplane/worker_service.hpp).
 inline constexpr dataplane::ServiceId ost_request_service = 1;   // portal 28
 inline constexpr dataplane::ServiceId ldlm_cancel_service = 2;   // portal 17
+inline constexpr dataplane::ServiceId ost_io_service = 4;        // portal 6: served on the workers
 
 class ControlCore {
 public:
@@ -46,6 +48,8 @@ public:
 
     // Posts the request buffers of portals 28 and 17 on every worker.
     lnet::Result<bool, std::string> start();
+    // The object store and the OST I/O service on every worker (control/ost/).
+    lnet::Result<bool, std::string> start_objects(const objstore::ObjectStoreConfig& store);
     // Returns once quit is set (signal, CLI `quit`, end of input).
     void run(const std::atomic<bool>& quit);
 
@@ -57,6 +61,8 @@ public:
     const ReplyStats& reply_stats() const { return _replies.stats(); }
     // Control-core only (inside call()):
     ExportTable& exports() { return _exports; }
+    // Null until start_objects; its store may be read from any thread.
+    ost::ObjectService* objects() { return _objects.get(); }
 
 private:
     size_t serve_workers();
@@ -71,6 +77,7 @@ private:
     std::vector<std::unique_ptr<dataplane::RpcIntake>> _intakes;  // per worker and portal
     rte_ring* _commands = nullptr;
     ControlStats _stats;
+    std::unique_ptr<ost::ObjectService> _objects;  // destroyed first: it refers to the above
 };
 
 }  // namespace ostd::control

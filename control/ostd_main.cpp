@@ -100,6 +100,10 @@ int main(int argc, char** argv)
             dataplane.value()->request_stop();
             return fail(started.error());
         }
+        if (auto started = control.start_objects(config->object_store); !started) {
+            dataplane.value()->request_stop();
+            return fail(started.error());
+        }
         control::ApplianceContext context{*config, *dataplane.value(), control, ping, quit};
         control::TelemetryEndpoints telemetry(context);
         control::cli::Cli cli(context);

@@ -11,5 +11,6 @@ void register_port_commands(CommandSet& commands);     // port_commands.cpp
 void register_lnet_commands(CommandSet& commands);     // lnet_commands.cpp
 void register_process_commands(CommandSet& commands);  // process_commands.cpp
 void register_export_commands(CommandSet& commands);   // export_commands.cpp
+void register_object_commands(CommandSet& commands);   // object_commands.cpp
 
 }  // namespace ostd::control::cli

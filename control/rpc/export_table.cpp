@@ -15,6 +15,7 @@ Export& ExportTable::connect(const std::string& client_uuid, lnet::ProcessId pee
         existing.last_contact = now;
         existing.evicted = false;
         ++existing.conn_cnt;
+        tell(existing, ExportChange::connected);
         return existing;
     }
     uint64_t handle;
@@ -24,6 +25,7 @@ Export& ExportTable::connect(const std::string& client_uuid, lnet::ProcessId pee
     Export& created = _by_handle[handle];
     created = Export{handle, client_uuid, peer, worker, 1, now, false};
     _by_uuid[client_uuid] = handle;
+    tell(created, ExportChange::connected);
     return created;
 }
 
@@ -44,6 +46,7 @@ bool ExportTable::disconnect(uint64_t handle)
     auto it = _by_handle.find(handle);
     if (it == _by_handle.end())
         return false;
+    tell(it->second, ExportChange::disconnected);
     _by_uuid.erase(it->second.client_uuid);
     _by_handle.erase(it);
     return true;
@@ -55,6 +58,7 @@ bool ExportTable::evict(uint64_t handle)
     if (it == _by_handle.end() || it->second.evicted)
         return false;
     it->second.evicted = true;
+    tell(it->second, ExportChange::evicted);
     return true;
 }
 
@@ -64,6 +68,12 @@ Export* ExportTable::find_by_peer(lnet::Nid nid)
         if (exp.peer.nid == nid && !exp.evicted)
             return &exp;
     return nullptr;
+}
+
+void ExportTable::tell(const Export& changed, ExportChange change) const
+{
+    for (const auto& watcher : _watchers)
+        watcher(changed, change);
 }
 
 void ExportTable::for_each(const std::function<void(const Export&)>& visit) const

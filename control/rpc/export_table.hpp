@@ -9,6 +9,7 @@
 #include <random>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "lnet_core/nid.hpp"
 
@@ -23,6 +24,9 @@ struct Export {
     std::chrono::steady_clock::time_point last_contact;
     bool evicted = false;      // refused until it reconnects
 };
+
+// What happened to an export, for those who keep a copy (the workers' views).
+enum class ExportChange { connected, disconnected, evicted };
 
 class ExportTable {
 public:
@@ -40,12 +44,16 @@ public:
     Export* find_by_peer(lnet::Nid nid);
 
     size_t size() const { return _by_handle.size(); }
+    // Told of every connect, disconnect and eviction, whoever made it (several watchers).
+    void watch(std::function<void(const Export&, ExportChange)> watcher) { _watchers.push_back(std::move(watcher)); }
     void for_each(const std::function<void(const Export&)>& visit) const;
 
 private:
     std::mt19937_64 _random;
     std::unordered_map<uint64_t, Export> _by_handle;
     std::unordered_map<std::string, uint64_t> _by_uuid;
+    std::vector<std::function<void(const Export&, ExportChange)>> _watchers;
+    void tell(const Export& changed, ExportChange change) const;
 };
 
 }  // namespace ostd::control
