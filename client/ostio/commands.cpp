@@ -4,7 +4,13 @@
 #include <ostream>
 
 #include "client/ostio/connect_command.hpp"
+#include "client/ostio/locks_command.hpp"
 #include "client/ostio/ping_command.hpp"
+#include "client/ostio/punch_command.hpp"
+#include "client/ostio/read_command.hpp"
+#include "client/ostio/stat_command.hpp"
+#include "client/ostio/sync_command.hpp"
+#include "client/ostio/write_command.hpp"
 
 namespace ostd::client::ostio {
 
@@ -14,6 +20,12 @@ std::span<const Command> commands()
     static const std::array table{
         ping_command(),
         connect_command(),
+        write_command(),
+        read_command(),
+        stat_command(),
+        punch_command(),
+        sync_command(),
+        locks_command(),
     };
     return table;
 }

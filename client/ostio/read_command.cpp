@@ -1,0 +1,98 @@
+#include "client/ostio/read_command.hpp"
+
+#include <array>
+#include <fstream>
+#include <ostream>
+
+#include "client/ostio/json.hpp"
+#include "client/ostio/object_command.hpp"
+
+namespace ostd::client::ostio {
+
+namespace {
+
+constexpr std::string_view usage_text =
+    "usage: ostio read NID OBJECT --offset O --size S [--verify-pattern SEED] [--out F] [options]\n"
+    "\n"
+    "Reads up to S bytes at offset O of the object under a PR extent lock\n"
+    "(OST_READ, the server PUTs into our bulk buffer).\n"
+    "\n"
+    "  --offset O            where to read (default 0)\n"
+    "  --size S              how many bytes\n"
+    "  --verify-pattern SEED check the bytes against the test pattern (exit 1 if not)\n"
+    "  --out F               write the bytes read to file F\n";
+
+constexpr std::array<OptionSpec, 4> specs{{{"offset", true}, {"size", true}, {"verify-pattern", true}, {"out", true}}};
+
+int run(std::span<const std::string_view> raw, CommandIo io)
+{
+    auto args = read_object_args(raw, specs);
+    std::string error = args ? "" : args.error();
+    uint64_t offset = 0, size = 0;
+    std::optional<uint64_t> seed;
+    if (args) {
+        auto o = uint_option(args->parsed, "offset", 0, 0, UINT64_MAX / 2);
+        auto s = uint_option(args->parsed, "size", 0, 1, 1ull << 32);
+        auto p = uint_option(args->parsed, "verify-pattern", 0, 0, UINT64_MAX);
+        error = !o ? o.error() : !s ? s.error() : !p ? p.error() : !args->parsed.has("size") ? "--size is needed" : "";
+        if (error.empty()) {
+            offset = *o;
+            size = *s;
+            if (args->parsed.has("verify-pattern"))
+                seed = *p;
+        }
+    }
+    if (!error.empty()) {
+        io.err << "ostio read: " << error << "\n" << usage_text << connection_usage;
+        return exit_usage;
+    }
+    auto client = connect_client(*args);
+    if (!client) {
+        io.err << "ostio read: " << client.error() << "\n";
+        return exit_failed;
+    }
+    OstClient& c = **client;
+    std::vector<std::byte> data(size);
+    auto start = std::chrono::steady_clock::now();
+    auto got = c.read(c.open(args->object, {.no_expand = args->no_expand}), offset, data);
+    auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    auto locks = c.locks().snapshot();
+    c.disconnect();
+    if (!got) {
+        io.err << "ostio read: " << got.error().detail << "\n";
+        return exit_failed;
+    }
+    data.resize(*got);
+    std::optional<uint64_t> mismatch = seed ? check_pattern(*seed, offset, data) : std::nullopt;
+    if (auto out = args->parsed.value("out")) {
+        std::ofstream file{std::string(*out), std::ios::binary};
+        file.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
+        if (!file) {
+            io.err << "ostio read: cannot write " << *out << "\n";
+            return exit_failed;
+        }
+    }
+    if (args->json) {
+        io.out << "{\"object\":" << json_string(object_text(args->object)) << ",\"offset\":" << offset
+               << ",\"bytes\":" << data.size() << ",\"seconds\":" << elapsed;
+        if (seed)
+            io.out << ",\"verified\":" << (mismatch ? "false" : "true");
+        if (mismatch)
+            io.out << ",\"first_mismatch\":" << *mismatch;
+        io.out << ",\"locks\":" << locks_json(locks) << "}\n";
+    } else {
+        io.out << "read " << data.size() << " bytes at " << offset << " of object " << object_text(args->object)
+               << ", " << elapsed << " s\n";
+        if (seed)
+            io.out << (mismatch ? "pattern mismatch at offset " + std::to_string(*mismatch) + "\n"
+                                : std::string("pattern verified\n"));
+        print_locks(locks, io.out);
+    }
+    return mismatch ? exit_failed : exit_ok;
+}
+
+}  // namespace
+
+Command read_command() { return Command{"read", "read bytes of an object (PR lock), optionally verify a pattern", usage_text, run}; }
+
+}  // namespace ostd::client::ostio
