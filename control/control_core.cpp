@@ -15,9 +15,11 @@ using CommandBox = std::shared_ptr<ControlCommand>;
 
 ControlCore::ControlCore(dataplane::Dataplane& dataplane, const ServicesConfig& services)
     : _dataplane(dataplane), _services(services), _replies(dataplane), _router(_exports, _replies),
-      _connect(_exports)
+      _connect(_exports), _asts(dataplane, ldlm_ast_reply_service), _ldlm(_exports, _replies, _asts)
 {
     _connect.attach(_router);
+    _ldlm.attach(_router);
+    _connect.on_disconnect([this](const Export& gone) { _ldlm.release(gone); });
     _commands = rte_ring_create("ostd_control_cmd", 256, SOCKET_ID_ANY, RING_F_SC_DEQ);
     if (!_commands)
         throw std::runtime_error(std::string("cannot create the control command ring: ") + rte_strerror(rte_errno));
@@ -68,6 +70,8 @@ lnet::Result<bool, std::string> ControlCore::start()
     for (const auto& intake : _intakes)
         if (!intake || !intake->started())
             return std::string("request portals: a worker could not post its request buffers");
+    if (auto asts = _asts.start(); !asts)
+        return asts;
     return true;
 }
 
@@ -92,7 +96,10 @@ size_t ControlCore::serve_workers()
         unsigned n = rte_ring_sc_dequeue_burst(worker->to_control(), burst, 32, nullptr);
         for (unsigned i = 0; i < n; ++i) {
             std::unique_ptr<dataplane::IncomingRpc> rpc(static_cast<dataplane::IncomingRpc*>(burst[i]));
-            _router.serve(*rpc);
+            if (rpc->portal == lnet::ptlrpc::portal::ldlm_cb_reply)
+                _ldlm.on_ast_reply(*rpc);  // a client's answer to one of our ASTs
+            else
+                _router.serve(*rpc);
         }
         served += n;
     }
@@ -131,6 +138,7 @@ void ControlCore::run(const std::atomic<bool>& quit)
     while (!quit.load(std::memory_order_relaxed)) {
         _stats.loops.add();
         size_t work = serve_workers() + drain_commands();
+        work += _ldlm.tick(LdlmService::Clock::now());
         if (work > 0) {
             idle = 0;
             continue;

@@ -12,6 +12,8 @@
 
 #include "control/config/app_config.hpp"
 #include "control/ost/object_service.hpp"
+#include "control/ldlm/ast_sender.hpp"
+#include "control/ldlm/ldlm_service.hpp"
 #include "control/rpc/connect_service.hpp"
 #include "control/rpc/export_table.hpp"
 #include "control/rpc/reply_sender.hpp"
@@ -38,6 +40,7 @@ using ControlCommand = dataplane::CoreCommand<ControlCore>;
 inline constexpr dataplane::ServiceId ost_request_service = 1;   // portal 28
 inline constexpr dataplane::ServiceId ldlm_cancel_service = 2;   // portal 17
 inline constexpr dataplane::ServiceId ost_io_service = 4;        // portal 6: served on the workers
+inline constexpr dataplane::ServiceId ldlm_ast_reply_service = 3;  // portal 16: replies to our ASTs
 
 class ControlCore {
 public:
@@ -63,6 +66,7 @@ public:
     ExportTable& exports() { return _exports; }
     // Null until start_objects; its store may be read from any thread.
     ost::ObjectService* objects() { return _objects.get(); }
+    LdlmService& ldlm() { return _ldlm; }
 
 private:
     size_t serve_workers();
@@ -74,6 +78,8 @@ private:
     ReplySender _replies;
     RpcRouter _router;
     ConnectService _connect;
+    WorkerAstSender _asts;
+    LdlmService _ldlm;
     std::vector<std::unique_ptr<dataplane::RpcIntake>> _intakes;  // per worker and portal
     rte_ring* _commands = nullptr;
     ControlStats _stats;
