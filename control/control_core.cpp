@@ -81,6 +81,12 @@ lnet::Result<bool, std::string> ControlCore::start_objects(const objstore::Objec
     if (!objects)
         return objects.error();
     _objects = std::move(objects.value());
+    _objects->on_size_change([this](const ost::SizeChange& change) {  // the LVBs follow writes and truncates
+        if (change.exact)
+            _ldlm.set_object_size(change.object, 0, change.size);
+        else
+            _ldlm.note_object_size(change.object, 0, change.size);
+    });
     return _objects->start(ost_io_service, _router, _exports, [this](std::function<void()> work) {
         // Queued, not waited for (a timeout of 0): the ring is MP, workers may post.
         call([work = std::move(work)](ControlCore&) { work(); }, std::chrono::milliseconds(0));

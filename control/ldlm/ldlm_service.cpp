@@ -364,4 +364,12 @@ void LdlmService::note_object_size(uint64_t id, uint64_t seq, uint64_t size)
     _ns.merge_lvb(ldlm::ResourceName{{id, seq, 0, 0}}, lvb);
 }
 
+void LdlmService::set_object_size(uint64_t id, uint64_t seq, uint64_t size)
+{
+    ldlm::ResourceName name{{id, seq, 0, 0}};
+    ldlm::Lvb lvb = _ns.lvb(name).value_or(ldlm::Lvb{});
+    lvb.size = size;
+    _ns.set_lvb(name, lvb);
+}
+
 }  // namespace ostd::control

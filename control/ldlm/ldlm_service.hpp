@@ -70,6 +70,8 @@ public:
     bool evict(uint64_t export_handle);
     // Writes grow the size the resource's LVB reports (resource {id, seq, 0, 0}).
     void note_object_size(uint64_t id, uint64_t seq, uint64_t size);
+    // Truncate (OST_PUNCH, OST_SETATTR): the size is what it says, even if smaller.
+    void set_object_size(uint64_t id, uint64_t seq, uint64_t size);
 
     ldlm::LockNamespace& locks() { return _ns; }
     const ldlm::LockNamespace& locks() const { return _ns; }

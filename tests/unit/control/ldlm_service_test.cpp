@@ -385,6 +385,15 @@ TEST_F(LdlmServiceTest, AGrantableGlimpseIsGrantedWithTheServerSize)
     EXPECT_EQ(answer.lvb.size_, 4242u);
 }
 
+TEST_F(LdlmServiceTest, WritesGrowTheSizeAndTruncatesSetIt)
+{
+    ldlm.note_object_size(7, 0, 5000);
+    ldlm.note_object_size(7, 0, 100);
+    EXPECT_EQ(ldlm.locks().lvb({{7, 0, 0, 0}})->size, 5000u);
+    ldlm.set_object_size(7, 0, 100);
+    EXPECT_EQ(ldlm.locks().lvb({{7, 0, 0, 0}})->size, 100u);
+}
+
 TEST_F(LdlmServiceTest, AGlimpseAsksTheWriterAndAnswersAbortedWithTheLargestSize)
 {
     uint64_t a = connect_as(1), b = connect_as(2);
