@@ -192,16 +192,26 @@ void LdlmService::finish_glimpse(uint64_t id)
 
 void LdlmService::run_actions(const std::vector<ldlm::Action>& actions)
 {
+    std::vector<uint64_t> orphans;  // holders whose export is gone (evicted elsewhere, e.g. the CLI)
     for (const ldlm::Action& action : actions) {
         const Export* to = _exports.find(action.client.value);
-        if (!to) {  // gone: its locks went with it, or will at eviction
+        if (!to) {
             _stats.ast_no_export.add();
+            if (action.kind == ldlm::ActionKind::blocking_ast &&
+                std::find(orphans.begin(), orphans.end(), action.client.value) == orphans.end())
+                orphans.push_back(action.client.value);
             continue;
         }
         if (action.kind == ldlm::ActionKind::blocking_ast)
             send_blocking(action, *to);
         else
             send_completion(action, *to);
+    }
+    // Nobody will cancel an orphan's locks: drop them now, or the waiters wait forever.
+    for (uint64_t holder : orphans) {
+        ldlm::CancelResult result = _ns.cancel_all(client_of(holder));
+        forget_callbacks_of(holder);
+        run_actions(result.actions);
     }
 }
 

@@ -345,6 +345,19 @@ TEST_F(LdlmServiceTest, AHolderThatDoesNotCancelInTimeIsEvictedAndTheWaiterGrant
     EXPECT_EQ(refused.status, -ENOTCONN);
 }
 
+TEST_F(LdlmServiceTest, LocksOfAClientEvictedElsewhereAreDroppedWhenTheyBlock)
+{
+    uint64_t a = connect_as(1), b = connect_as(2);
+    enqueue(1, a, 0xa1, Lock{});
+    ASSERT_TRUE(exports.evict(a));  // as the CLI's evict does
+    auto waits = enqueue(2, b, 0xb1, Lock{ptlrpc::lock_mode::pw, 0, 4095});
+    EXPECT_EQ(waits.reply.flags & ptlrpc::ldlm_flag::block_granted, ptlrpc::ldlm_flag::block_granted);
+    ASSERT_EQ(asts.sent.size(), 1u) << "no BL AST to the evicted client, a CP AST to the waiter";
+    EXPECT_EQ(opc(asts.sent[0]), static_cast<uint32_t>(ptlrpc::Opcode::ldlm_cp_callback));
+    EXPECT_EQ(asts.sent[0].to.peer, peer(2));
+    EXPECT_EQ(ldlm.locks().lock_count(), 1u);
+}
+
 TEST_F(LdlmServiceTest, AHolderThatCancelsInTimeIsNotEvicted)
 {
     uint64_t a = connect_as(1), b = connect_as(2);
