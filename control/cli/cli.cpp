@@ -26,6 +26,7 @@ Cli::Cli(ApplianceContext& context) : _context(context)
     register_lnet_commands(_commands);
     register_process_commands(_commands);
     register_export_commands(_commands);
+    register_ldlm_commands(_commands);
     register_object_commands(_commands);
 }
 

@@ -11,6 +11,7 @@ void register_port_commands(CommandSet& commands);     // port_commands.cpp
 void register_lnet_commands(CommandSet& commands);     // lnet_commands.cpp
 void register_process_commands(CommandSet& commands);  // process_commands.cpp
 void register_export_commands(CommandSet& commands);   // export_commands.cpp
+void register_ldlm_commands(CommandSet& commands);     // ldlm_commands.cpp
 void register_object_commands(CommandSet& commands);   // object_commands.cpp
 
 }  // namespace ostd::control::cli

@@ -1,0 +1,163 @@
+// LDLM commands: the lock namespace belongs to the control core, so these
+// read and change it there (call()).
+//
+//   show ldlm namespaces -> {"namespaces": [{"name": "ostd", "locks", "expansion", "enqueues", "resends",
+//                            "grants", "waits", "refusals", "speculative_refusals", "group_refusals",
+//                            "blocking_asts", "completion_asts", "cancels", "evictions", "expansions",
+//                            "glimpse_plans", "glimpse_asts", "waiting", "granted": {"EX": n, ...}}],
+//                            "service": {"enqueues", "cancels", "malformed", "asts_in_flight",
+//                            "callbacks_pending", "glimpses_pending", "ast_replies", "ast_stray_replies",
+//                            "ast_reply_timeouts", "ast_send_refused", "ast_no_export", "evictions",
+//                            "glimpses", "callback_timeout_ms", "glimpse_timeout_ms"}}
+//   show locks OBJECT    -> {"object", "size", "locks": [{"handle": "0x...", "client": "0x...",
+//                            "client_handle": "0x...", "mode", "state", "start", "end",
+//                            "req_start", "req_end", "gid", "flags"}]}  (resource {OBJECT, 0, 0, 0})
+//   set ldlm expansion on|off -> {"expansion": true|false}
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+
+#include "control/cli/command_groups.hpp"
+#include "control/control_core.hpp"
+
+namespace ostd::control::cli {
+namespace {
+
+constexpr auto control_timeout = std::chrono::milliseconds(2000);
+
+std::string hex(uint64_t value)
+{
+    char text[24];
+    std::snprintf(text, sizeof text, "0x%016llx", static_cast<unsigned long long>(value));
+    return text;
+}
+
+// Runs build on the control core and shows what it made.
+void show_from_control(Session& session, std::function<Value(ControlCore&)> build)
+{
+    auto answer = std::make_shared<Value>();
+    bool answered = session.context().control.call([answer, build](ControlCore& core) { *answer = build(core); },
+                                                   control_timeout);
+    if (!answered) {
+        session.error("the control core did not answer within 2 s");
+        return;
+    }
+    session.show(*answer);
+}
+
+Value namespace_counters(const ldlm::LockNamespace& ns)
+{
+    const ldlm::Counters& c = ns.counters();
+    Value granted = Value::object();
+    for (ldlm::LockMode mode : ldlm::all_modes)
+        granted.set(ldlm::mode_name(mode), c.granted_per_mode[ldlm::mode_index(mode)]);
+    return Value::object()
+        .set("name", "ostd")
+        .set("locks", ns.lock_count())
+        .set("expansion", ns.expansion().enabled)
+        .set("enqueues", c.enqueues)
+        .set("resends", c.resends)
+        .set("grants", c.grants)
+        .set("waits", c.waits)
+        .set("refusals", c.refusals)
+        .set("speculative_refusals", c.speculative_refusals)
+        .set("group_refusals", c.group_refusals)
+        .set("blocking_asts", c.blocking_asts)
+        .set("completion_asts", c.completion_asts)
+        .set("cancels", c.cancels)
+        .set("evictions", c.evictions)
+        .set("expansions", c.expansions)
+        .set("glimpse_plans", c.glimpse_plans)
+        .set("glimpse_asts", c.glimpse_asts)
+        .set("waiting", c.waiting)
+        .set("granted", granted);
+}
+
+Value service_counters(const LdlmService& ldlm)
+{
+    const LdlmServiceStats& s = ldlm.stats();
+    return Value::object()
+        .set("enqueues", s.enqueues.get())
+        .set("cancels", s.cancels.get())
+        .set("malformed", s.malformed.get())
+        .set("asts_in_flight", ldlm.asts_in_flight())
+        .set("callbacks_pending", ldlm.callbacks_pending())
+        .set("glimpses_pending", ldlm.glimpses_pending())
+        .set("ast_replies", s.ast_replies.get())
+        .set("ast_stray_replies", s.ast_stray_replies.get())
+        .set("ast_reply_timeouts", s.ast_reply_timeouts.get())
+        .set("ast_send_refused", s.ast_send_refused.get())
+        .set("ast_no_export", s.ast_no_export.get())
+        .set("evictions", s.evictions.get())
+        .set("glimpses", s.glimpses.get())
+        .set("callback_timeout_ms", static_cast<uint64_t>(ldlm.config().callback_timeout.count()))
+        .set("glimpse_timeout_ms", static_cast<uint64_t>(ldlm.config().glimpse_timeout.count()));
+}
+
+void show_namespaces(Session& session)
+{
+    show_from_control(session, [](ControlCore& core) {
+        Value list = Value::array();
+        list.add(namespace_counters(core.ldlm().locks()));
+        return Value::object().set("namespaces", list).set("service", service_counters(core.ldlm()));
+    });
+}
+
+Value lock_entry(const ldlm::LockInfo& l)
+{
+    return Value::object()
+        .set("handle", hex(l.handle.cookie))
+        .set("client", hex(l.client.value))
+        .set("client_handle", hex(l.client_handle))
+        .set("mode", ldlm::mode_name(l.mode))
+        .set("state", l.state == ldlm::LockState::granted ? "granted" : "waiting")
+        .set("start", l.extent.start)
+        .set("end", l.extent.end)
+        .set("req_start", l.requested.start)
+        .set("req_end", l.requested.end)
+        .set("gid", l.gid)
+        .set("flags", hex(l.flags));
+}
+
+void show_locks(Session& session, const std::string& text)
+{
+    char* end = nullptr;
+    uint64_t object = std::strtoull(text.c_str(), &end, 0);
+    if (text.empty() || *end != '\0') {
+        session.error("not an object id: '" + text + "' (decimal or 0x...)");
+        return;
+    }
+    show_from_control(session, [object](ControlCore& core) {
+        ldlm::ResourceName name{{object, 0, 0, 0}};
+        const ldlm::LockNamespace& ns = core.ldlm().locks();
+        Value list = Value::array();
+        for (const ldlm::LockInfo& l : ns.resource_locks(name))
+            list.add(lock_entry(l));
+        return Value::object().set("object", object).set("size", ns.lvb(name).value_or(ldlm::Lvb{}).size).set("locks", list);
+    });
+}
+
+void set_expansion(Session& session, bool on)
+{
+    show_from_control(session, [on](ControlCore& core) {
+        ldlm::ExpansionConfig cfg = core.ldlm().locks().expansion();
+        cfg.enabled = on;
+        core.ldlm().locks().set_expansion(cfg);
+        return Value::object().set("expansion", on);
+    });
+}
+
+}  // namespace
+
+void register_ldlm_commands(CommandSet& commands)
+{
+    commands.add({"show", "ldlm", "namespaces"}, "lock namespace counters and the lock service's ASTs",
+                 [](Session& s, const Words&) { show_namespaces(s); });
+    commands.add({"show", "locks", "*"}, "the locks on an object (granted, then waiting)",
+                 [](Session& s, const Words& words) { show_locks(s, words[2]); });
+    commands.add({"set", "ldlm", "expansion", "on#off"}, "grant locks wider than asked (on) or exactly (off)",
+                 [](Session& s, const Words& words) { set_expansion(s, words[3] == "on"); });
+}
+
+}  // namespace ostd::control::cli
