@@ -3,7 +3,7 @@
 //
 //   show ldlm namespaces -> {"namespaces": [{"name": "ostd", "locks", "expansion", "enqueues", "resends",
 //                            "grants", "waits", "refusals", "speculative_refusals", "group_refusals",
-//                            "blocking_asts", "completion_asts", "cancels", "evictions", "expansions",
+//                            "blocking_asts", "completion_asts", "cancels", "releases", "expansions",
 //                            "glimpse_plans", "glimpse_asts", "waiting", "granted": {"EX": n, ...}}],
 //                            "service": {"enqueues", "cancels", "malformed", "asts_in_flight",
 //                            "callbacks_pending", "glimpses_pending", "ast_replies", "ast_stray_replies",
@@ -66,7 +66,7 @@ Value namespace_counters(const ldlm::LockNamespace& ns)
         .set("blocking_asts", c.blocking_asts)
         .set("completion_asts", c.completion_asts)
         .set("cancels", c.cancels)
-        .set("evictions", c.evictions)
+        .set("releases", c.evictions)  // cancel_all: disconnects and evictions
         .set("expansions", c.expansions)
         .set("glimpse_plans", c.glimpse_plans)
         .set("glimpse_asts", c.glimpse_asts)
