@@ -4,7 +4,8 @@
 //   show exports  -> {"exports": [{"handle": "0x...", "uuid", "nid", "pid", "worker", "conn_cnt",
 //                                  "idle_s", "evicted"}], "requests", "not_connected", "unsupported",
 //                     "malformed", "replies_refused"}
-//   evict NID     -> {"evicted": N}: every export of that NID is refused until it reconnects
+//   evict NID     -> {"evicted": N}: every export of that NID is refused until it
+//                    reconnects; its locks are released at once and their waiters granted
 #include <chrono>
 #include <cstdio>
 
@@ -75,7 +76,7 @@ void evict(Session& session, const std::string& text)
                     handles.push_back(e.handle);
             });
             for (uint64_t handle : handles)
-                *evicted += core.exports().evict(handle) ? 1 : 0;
+                *evicted += core.ldlm().evict(handle) ? 1 : 0;
         },
         control_timeout);
     if (!answered) {
@@ -91,7 +92,7 @@ void register_export_commands(CommandSet& commands)
 {
     commands.add({"show", "exports"}, "connected clients (exports) and request counters",
                  [](Session& s, const Words&) { show_exports(s); });
-    commands.add({"evict", "*"}, "evict every export of a NID: refused until it reconnects",
+    commands.add({"evict", "*"}, "evict every export of a NID: locks released, refused until it reconnects",
                  [](Session& s, const Words& words) { evict(s, words[1]); });
 }
 
