@@ -8,6 +8,7 @@
 #include "client/ostio/ping_command.hpp"
 #include "client/ostio/punch_command.hpp"
 #include "client/ostio/read_command.hpp"
+#include "client/ostio/run_command.hpp"
 #include "client/ostio/stat_command.hpp"
 #include "client/ostio/sync_command.hpp"
 #include "client/ostio/write_command.hpp"
@@ -26,6 +27,7 @@ std::span<const Command> commands()
         punch_command(),
         sync_command(),
         locks_command(),
+        run_command(),
     };
     return table;
 }

@@ -237,3 +237,89 @@ def wait_for(predicate, timeout, interval=0.2):
         if value or time.monotonic() >= deadline:
             return value
         time.sleep(interval)
+
+
+class OstioRun:
+    """One `ostio run NID --json` client inside the appliance's namespace,
+    driven line by line: `do("write 7 0 4096")` sends a command and returns
+    its JSON result. The client (connection, locks, writeback cache) lives
+    across commands and serves ASTs between them. Killed at close()."""
+
+    def __init__(self, appliance, *extra):
+        import queue
+        import threading
+        self.appliance = appliance
+        self.process = subprocess.Popen(
+            appliance.netns_args(OSTIO, "run", appliance.nid, "--json", *extra),
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
+        self._lines = queue.Queue()
+        self._stderr = []
+        threading.Thread(target=self._pump, args=(self.process.stdout, self._lines.put, True), daemon=True).start()
+        threading.Thread(target=self._pump, args=(self.process.stderr, self._stderr.append, False),
+                         daemon=True).start()
+
+    @staticmethod
+    def _pump(stream, sink, mark_end):
+        for line in iter(stream.readline, ""):
+            sink(line)
+        if mark_end:
+            sink(None)  # end of output: result() reports the exit
+
+    def send(self, line):
+        self.process.stdin.write(line + "\n")
+        self.process.stdin.flush()
+
+    def result(self, timeout=COMMAND_TIMEOUT_S):
+        """The next result line (a dict); fails the test on timeout or exit."""
+        import queue
+        try:
+            line = self._lines.get(timeout=timeout)
+        except queue.Empty:
+            pytest.fail(f"ostio run gave no result in {timeout} s; stderr: {''.join(self._stderr)}")
+        if line is None:
+            pytest.fail(f"ostio run exited ({self.process.wait(timeout=5)}); stderr: {''.join(self._stderr)}")
+        return json.loads(line)
+
+    def do(self, line, timeout=COMMAND_TIMEOUT_S, ok=True):
+        self.send(line)
+        doc = self.result(timeout)
+        if ok:
+            assert doc["ok"], (line, doc, "".join(self._stderr))
+        return doc
+
+    def stderr(self):
+        return "".join(self._stderr)
+
+    def quit(self, timeout=COMMAND_TIMEOUT_S):
+        """Sends quit (flush, cancel, disconnect) and waits for the exit code."""
+        doc = self.do("quit", timeout=timeout)
+        self.process.stdin.close()
+        return doc, self.process.wait(timeout=timeout)
+
+    def kill(self):
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout=10)
+
+    def close(self):
+        self.kill()
+        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
+            try:
+                stream.close()
+            except OSError:
+                pass
+
+
+@pytest.fixture
+def ostio_run():
+    """make(appliance, *extra) -> OstioRun; every one is killed at the end."""
+    made = []
+
+    def make(appliance, *extra):
+        client = OstioRun(appliance, *extra)
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        client.close()
