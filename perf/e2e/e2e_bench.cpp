@@ -184,6 +184,34 @@ RateResult ping_serial(UdpTransport& transport, lnet::Nid nid, double seconds, d
     return r;
 }
 
+// OBD_PING RPCs, one at a time: the ptlrpc round trip (request PUT, reply
+// PUT) through the appliance's RPC path, no lock or object work.
+RateResult obd_ping_serial(RpcClient& rpc, double seconds, double& mean_us)
+{
+    RateResult r;
+    double total = 0;
+    Clock::time_point start = Clock::now();
+    while (seconds_since(start) < seconds) {
+        Request request;
+        request.opc = lnet::ptlrpc::Opcode::obd_ping;
+        auto reply = rpc.call(std::move(request));
+        if (!reply) {
+            r.error = reply.error().detail;
+            return r;
+        }
+        if (reply->status() != 0) {
+            r.error = "OBD_PING answered with status " + std::to_string(reply->status());
+            return r;
+        }
+        total += std::chrono::duration<double, std::micro>(reply->round_trip).count();
+        ++r.count;
+    }
+    r.seconds = seconds_since(start);
+    mean_us = r.count ? total / r.count : 0;
+    r.ok = true;
+    return r;
+}
+
 // LNET pings with `inflight` GETs outstanding, each on its own MD; one queue.
 RateResult ping_pipelined(UdpTransport& transport, lnet::Nid nid, double seconds, unsigned inflight)
 {
@@ -398,7 +426,7 @@ struct StreamResult {
     double write_seconds = 0, read_seconds = 0;
     uint64_t bytes = 0;
     uint64_t write_rpcs = 0, read_rpcs = 0;
-    uint64_t resends = 0;
+    uint64_t write_resends = 0, read_resends = 0;
     uint32_t brw_size = 0;
 };
 
@@ -429,6 +457,8 @@ StreamResult stream(OstClient& client, ObjectId object, uint64_t bytes)
     }
     s.write_seconds = seconds_since(start);
     s.write_rpcs = client.io().counters().write_rpcs.get() - write_rpcs0;
+    s.write_resends = client.rpc().counters().resends.get() - resends0;
+    resends0 = client.rpc().counters().resends.get();
 
     std::vector<std::byte> back(bytes);
     constexpr uint64_t read_chunk = 4ull << 20;
@@ -449,7 +479,7 @@ StreamResult stream(OstClient& client, ObjectId object, uint64_t bytes)
     }
     s.read_seconds = seconds_since(start);
     s.read_rpcs = client.io().counters().read_rpcs.get() - read_rpcs0;
-    s.resends = client.rpc().counters().resends.get() - resends0;
+    s.read_resends = client.rpc().counters().resends.get() - resends0;
     if (std::memcmp(data.data(), back.data(), bytes) != 0) {
         size_t at = 0;
         while (at < bytes && data[at] == back[at])
@@ -558,6 +588,19 @@ int main(int argc, char** argv)
     base.number("ping_mean_us", mean_us);
     base.number("ping_median_us", median_us);
 
+    double obd_mean_us = 0;
+    RateResult obd = obd_ping_serial(client.rpc(), o.ping_seconds, obd_mean_us);
+    double rpc_rate = obd.per_second();
+    if (!obd.ok) {
+        std::printf("baseline  OBD_PING RPC, 1 in flight: FAILED: %s\n", obd.error.c_str());
+        broken = true;
+    } else {
+        std::printf("baseline  OBD_PING RPC, 1 in flight:     %9.0f RPCs/s         (mean %.1f us)\n", rpc_rate,
+                    obd_mean_us);
+    }
+    base.number("obd_ping_rpcs_per_s", rpc_rate);
+    base.number("obd_ping_mean_us", obd_mean_us);
+
     RateResult piped = ping_pipelined(client.transport(), *nid, o.ping_seconds, o.inflight);
     if (!piped.ok) {
         std::printf("baseline  LNET ping, %u in flight: FAILED: %s\n", o.inflight, piped.error.c_str());
@@ -609,15 +652,17 @@ int main(int argc, char** argv)
                         "= %.2f x link ceiling\n",
                         static_cast<unsigned long>(o.size_mib), read_mib, s.read_seconds,
                         static_cast<unsigned long>(s.read_rpcs), ceiling_mb > 0 ? read_mb / ceiling_mb : 0);
-            std::printf("stream    data verified (%lu bytes), %lu resends\n", static_cast<unsigned long>(s.bytes),
-                        static_cast<unsigned long>(s.resends));
+            std::printf("stream    data verified (%lu bytes); RPC resends (1 s timeout each): write %lu, read %lu\n",
+                        static_cast<unsigned long>(s.bytes), static_cast<unsigned long>(s.write_resends),
+                        static_cast<unsigned long>(s.read_resends));
             js.number("write_mib_per_s", write_mib);
             js.number("read_mib_per_s", read_mib);
             js.number("write_seconds", s.write_seconds);
             js.number("read_seconds", s.read_seconds);
             js.integer("write_rpcs", s.write_rpcs);
             js.integer("read_rpcs", s.read_rpcs);
-            js.integer("resends", s.resends);
+            js.integer("write_resends", s.write_resends);
+            js.integer("read_resends", s.read_resends);
             js.number("write_vs_ceiling", ceiling_mb > 0 ? write_mb / ceiling_mb : 0);
             js.number("read_vs_ceiling", ceiling_mb > 0 ? read_mb / ceiling_mb : 0);
             js.boolean("verified", true);
@@ -634,8 +679,10 @@ int main(int argc, char** argv)
         } else {
             double pairs = l.pairs / l.seconds, rpcs = 2 * pairs;
             std::printf("locks     enqueue+cancel, 1 client:     %9.0f pairs/s = %.0f RPCs/s  (enqueue %.1f us, "
-                        "cancel %.1f us)  = %.2f x ping round trips/s\n",
-                        pairs, rpcs, l.mean_enqueue_us, l.mean_cancel_us, ping_rate > 0 ? rpcs / ping_rate : 0);
+                        "cancel %.1f us)\n",
+                        pairs, rpcs, l.mean_enqueue_us, l.mean_cancel_us);
+            std::printf("locks     = %.2f x LNET ping round trips/s, %.2f x OBD_PING RPCs/s\n",
+                        ping_rate > 0 ? rpcs / ping_rate : 0, rpc_rate > 0 ? rpcs / rpc_rate : 0);
             jl.number("pairs_per_s", pairs);
             jl.number("rpcs_per_s", rpcs);
             jl.integer("pairs", l.pairs);
@@ -643,6 +690,7 @@ int main(int argc, char** argv)
             jl.number("mean_enqueue_us", l.mean_enqueue_us);
             jl.number("mean_cancel_us", l.mean_cancel_us);
             jl.number("rpcs_vs_ping", ping_rate > 0 ? rpcs / ping_rate : 0);
+            jl.number("rpcs_vs_obd_ping", rpc_rate > 0 ? rpcs / rpc_rate : 0);
         }
         json.object("locks", jl);
     }
