@@ -1,5 +1,7 @@
 // Where each LNET peer is reached: learned from the datagrams it sends
-// (DESIGN.md 4.6: replies go back to the source of the request). One per
+// (DESIGN.md 4.6: replies go back to the source of the request). A peer is a
+// process (NID and pid): user-space clients on one host share the NID but
+// each has its own UDP port, and an AST must reach the right one. One per
 // worker, touched only by that worker; bounded, so a flood of forged NIDs
 // cannot grow it without end.
 #pragma once
@@ -20,37 +22,45 @@ public:
 
     // False when the table is full and nid is new (the message is still
     // answered: its reply goes to the packet's source).
-    bool learn(lnet::Nid nid, const UdpPeer& where)
+    bool learn(lnet::Nid nid, lnet::Pid pid, const UdpPeer& where)
     {
-        auto it = _peers.find(nid.value);
+        auto it = _peers.find(Key{nid.value, pid});
         if (it != _peers.end()) {
             it->second = where;
             return true;
         }
         if (_peers.size() >= _limit)
             return false;
-        _peers.emplace(nid.value, where);
+        _peers.emplace(Key{nid.value, pid}, where);
         _count.add();
         return true;
     }
 
-    const UdpPeer* find(lnet::Nid nid) const
+    const UdpPeer* find(lnet::Nid nid, lnet::Pid pid) const
     {
-        auto it = _peers.find(nid.value);
+        auto it = _peers.find(Key{nid.value, pid});
         return it == _peers.end() ? nullptr : &it->second;
     }
 
     template <typename Visit>
     void for_each(Visit&& visit) const
     {
-        for (const auto& [nid, where] : _peers)
-            visit(lnet::Nid{nid}, where);
+        for (const auto& [key, where] : _peers)
+            visit(lnet::Nid{key.nid}, where);
     }
 
     uint64_t size() const { return _count.get(); }  // readable from other threads
 
 private:
-    std::unordered_map<uint64_t, UdpPeer> _peers;
+    struct Key {
+        uint64_t nid;
+        lnet::Pid pid;
+        friend bool operator==(const Key&, const Key&) = default;
+    };
+    struct KeyHash {
+        size_t operator()(const Key& k) const { return std::hash<uint64_t>{}(k.nid ^ (uint64_t{k.pid} * 0x9e3779b97f4a7c15ull)); }
+    };
+    std::unordered_map<Key, UdpPeer, KeyHash> _peers;
     size_t _limit;
     lnet::Counter _count;
 };

@@ -41,7 +41,7 @@ UdpTxSink::~UdpTxSink()
 
 bool UdpTxSink::transmit(const lnet::LnetHeader& header, std::span<const std::byte> payload)
 {
-    const UdpPeer* peer = _peers.find(header.dest_nid);
+    const UdpPeer* peer = _peers.find(header.dest_nid, header.dest_pid);
     if (!peer) {
         _stats.drops.count(NetDrop::no_route);
         return true;  // nothing would make it deliverable later: counted, not retried

@@ -291,7 +291,7 @@ Worker::Acceptance Worker::accept_lnet(rte_mbuf* m, const ParsedPacket& packet, 
         _stats.handoffs_out.add();
         return Acceptance::handed_over;
     }
-    _peers.learn(header.src_nid, packet.source);
+    _peers.learn(header.src_nid, header.src_pid, packet.source);
     return Acceptance::deliver;
 }
 
