@@ -81,6 +81,8 @@ lnet::Result<bool, std::string> ControlCore::start_objects(const objstore::Objec
     if (!objects)
         return objects.error();
     _objects = std::move(objects.value());
+    for (const objstore::ObjectInfo& info : _objects->store().list())  // a file store's objects outlive a restart:
+        _ldlm.note_object_size(info.id, 0, info.size);                  // glimpses must see their sizes
     _objects->on_size_change([this](const ost::SizeChange& change) {  // the LVBs follow writes and truncates
         if (change.exact)
             _ldlm.set_object_size(change.object, 0, change.size);
