@@ -541,6 +541,25 @@ LockResult locks(OstClient& client, ObjectId object, double seconds)
     return l;
 }
 
+// The client's own counters: where a lost reply went (printed on a failure).
+std::string client_counters(OstClient& client)
+{
+    const auto& t = client.transport().counters();
+    const auto& e = client.transport().endpoint().counters();
+    const auto& r = client.rpc().counters();
+    std::ostringstream text;
+    text << "client counters: rx_datagrams " << t.rx_datagrams.get() << ", rx_held " << t.rx_held.get()
+         << ", rx_errors " << t.rx_errors.get() << ", tx_errors " << t.tx_errors.get() << ", endpoint pushbacks "
+         << e.pushbacks.get() << ", rpc resends " << r.resends.get() << ", timeouts " << r.timeouts.get()
+         << ", bad_replies " << r.bad_replies.get() << ", drops:";
+    for (size_t i = 0; i < lnet::drop_reason_count; ++i) {
+        auto reason = static_cast<lnet::DropReason>(i);
+        if (uint64_t n = e.drops.get(reason))
+            text << " " << lnet::drop_reason_name(reason) << " " << n;
+    }
+    return text.str();
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
@@ -698,6 +717,8 @@ int main(int argc, char** argv)
         std::printf("disconnect FAILED: %s\n", gone.error().detail.c_str());
         broken = true;
     }
+    if (broken)
+        std::printf("%s\n", client_counters(client).c_str());
     json.boolean("ok", !broken);
     std::string text = json.text();
     std::printf("%s\n", text.c_str());
