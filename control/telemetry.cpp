@@ -156,6 +156,44 @@ int ostd_portals(const char*, const char*, rte_tel_data* out)
     return 0;
 }
 
+struct LdlmSnapshot {
+    ldlm::Counters counters;
+    size_t locks = 0;
+    size_t exports = 0;
+};
+
+int ostd_ldlm(const char*, const char*, rte_tel_data* out)
+{
+    std::lock_guard guard(attached_lock);
+    if (attached == nullptr)
+        return -1;
+    // The namespace and the exports belong to the control core: snapshot them
+    // there (shared, so a late answer cannot write into a finished handler).
+    auto snapshot = std::make_shared<LdlmSnapshot>();
+    if (!attached->control.call(
+            [snapshot](ControlCore& core) {
+                snapshot->counters = core.ldlm().locks().counters();
+                snapshot->locks = core.ldlm().locks().lock_count();
+                snapshot->exports = core.exports().size();
+            },
+            std::chrono::milliseconds(500)))
+        return -1;
+    const ldlm::Counters& c = snapshot->counters;
+    const LdlmServiceStats& s = attached->control.ldlm().stats();  // Counters: atomics
+    rte_tel_data_start_dict(out);
+    const std::pair<const char*, uint64_t> values[] = {
+        {"locks", snapshot->locks}, {"exports", snapshot->exports}, {"enqueues", c.enqueues},
+        {"grants", c.grants}, {"waits", c.waits}, {"refusals", c.refusals},
+        {"speculative_refusals", c.speculative_refusals}, {"cancels", c.cancels}, {"expansions", c.expansions},
+        {"waiting", c.waiting}, {"blocking_asts", s.blocking_asts.get()},
+        {"completion_asts", s.completion_asts.get()}, {"glimpse_asts", s.glimpse_asts.get()},
+        {"glimpses", s.glimpses.get()}, {"ast_reply_timeouts", s.ast_reply_timeouts.get()},
+        {"evictions", s.evictions.get()}, {"malformed", s.malformed.get()}};
+    for (const auto& [name, value] : values)
+        rte_tel_data_add_dict_u64(out, name, value);
+    return 0;
+}
+
 void register_once()
 {
     static std::once_flag registered;
@@ -163,6 +201,7 @@ void register_once()
         rte_telemetry_register_cmd("/ostd/stats", ostd_stats, "ostd totals: packets, LNET messages, drops, events");
         rte_telemetry_register_cmd("/ostd/workers", ostd_workers, "ostd counters per worker (arrays by worker)");
         rte_telemetry_register_cmd("/ostd/portals", ostd_portals, "ostd portals in use (parallel arrays)");
+        rte_telemetry_register_cmd("/ostd/ldlm", ostd_ldlm, "ostd lock service: locks, exports, enqueues, ASTs, evictions");
     });
 }
 

@@ -7,9 +7,14 @@
 //   /ostd/portals  portals in use, one row per (worker, portal) across parallel arrays:
 //                  {"worker": [..], "portal": [..], "kind": [..], "lazy": [..], "entries": [..],
 //                   "delayed": [..]}
+//   /ostd/ldlm     the lock service: {"locks", "exports", "enqueues", "grants", "waits",
+//                  "refusals", "speculative_refusals", "cancels", "expansions", "waiting",
+//                  "blocking_asts", "completion_asts", "glimpse_asts", "glimpses",
+//                  "ast_reply_timeouts", "evictions", "malformed"}
 //
 // The handlers run on DPDK's telemetry thread. They read Counters only; the
-// match tables behind /ostd/portals are read on each worker's own core.
+// match tables behind /ostd/portals are read on each worker's own core, the
+// lock namespace behind /ostd/ldlm on the control core.
 // rte_telemetry (22.11) cannot unregister a command, so the commands stay
 // registered for the process's life and answer an error once detached.
 #pragma once
