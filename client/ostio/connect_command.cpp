@@ -53,21 +53,16 @@ lnet::Result<ConnectArgs, std::string> read_args(std::span<const std::string_vie
     if (parsed->positional.size() != 1)
         return std::string("expected one NID, got ") + std::to_string(parsed->positional.size()) + " arguments";
     ConnectArgs args;
-    auto nid = lnet::parse_nid(parsed->positional[0]);
+    auto nid = parse_target_nid(parsed->positional[0]);
     if (!nid)
-        return "bad NID '" + std::string(parsed->positional[0]) + "' (expected e.g. 10.77.0.1@tcp)";
-    if (nid->lnd() != static_cast<uint16_t>(lnet::LndType::socklnd))
-        return "cannot reach " + lnet::format_nid(*nid) + " over UDP: only tcp (IPv4) NIDs";
+        return nid.error();
     args.target = *nid;
-    auto port = uint_option(*parsed, "port", lnet_port, 1, 65535);
-    auto timeout = uint_option(*parsed, "timeout", 1000, 1, 3'600'000);
-    auto resends = uint_option(*parsed, "resends", 3, 0, 100);
-    for (const auto* option : {&port, &timeout, &resends})
-        if (!*option)
-            return option->error();
-    args.port = static_cast<uint16_t>(*port);
-    args.timeout = std::chrono::milliseconds(*timeout);
-    args.resends = static_cast<unsigned>(*resends);
+    auto connection = connection_options(*parsed);
+    if (!connection)
+        return connection.error();
+    args.port = connection->port;
+    args.timeout = connection->timeout;
+    args.resends = connection->resends;
     if (auto uuid = parsed->value("target")) {
         if (uuid->empty() || uuid->size() >= ptlrpc::obd_uuid_size)
             return std::string("--target: a UUID of 1 to 39 characters");

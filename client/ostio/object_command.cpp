@@ -34,25 +34,20 @@ lnet::Result<ObjectArgs, std::string> read_object_args(std::span<const std::stri
         return parsed.error();
     if (parsed->positional.size() != 2)
         return "expected NID and OBJECT, got " + std::to_string(parsed->positional.size()) + " arguments";
-    auto nid = lnet::parse_nid(parsed->positional[0]);
+    auto nid = parse_target_nid(parsed->positional[0]);
     if (!nid)
-        return "bad NID '" + std::string(parsed->positional[0]) + "' (expected e.g. 10.77.0.1@tcp)";
-    if (nid->lnd() != static_cast<uint16_t>(lnet::LndType::socklnd))
-        return "cannot reach " + lnet::format_nid(*nid) + " over UDP: only tcp (IPv4) NIDs";
+        return nid.error();
     auto object = parse_object(parsed->positional[1]);
     if (!object)
         return object.error();
-    auto port = uint_option(*parsed, "port", lnet_port, 1, 65535);
-    auto timeout = uint_option(*parsed, "timeout", 1000, 1, 3'600'000);
-    auto resends = uint_option(*parsed, "resends", 3, 0, 100);
-    for (const auto* option : {&port, &timeout, &resends})
-        if (!*option)
-            return option->error();
+    auto connection = connection_options(*parsed);
+    if (!connection)
+        return connection.error();
     ObjectArgs args;
     args.config.server = *nid;
-    args.config.port = static_cast<uint16_t>(*port);
-    args.config.timeout = std::chrono::milliseconds(*timeout);
-    args.config.resends = static_cast<unsigned>(*resends);
+    args.config.port = connection->port;
+    args.config.timeout = connection->timeout;
+    args.config.resends = connection->resends;
     args.object = *object;
     args.json = parsed->has("json");
     args.no_expand = parsed->has("no-expand");

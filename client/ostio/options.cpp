@@ -86,4 +86,27 @@ lnet::Result<uint64_t, std::string> uint_option(const ParsedArgs& args, std::str
            std::to_string(min) + " to " + std::to_string(max);
 }
 
+lnet::Result<lnet::Nid, std::string> parse_target_nid(std::string_view text)
+{
+    auto nid = lnet::parse_nid(text);
+    if (!nid)
+        return "bad NID '" + std::string(text) + "' (expected e.g. 10.77.0.1@tcp)";
+    if (nid->lnd() != static_cast<uint16_t>(lnet::LndType::socklnd))
+        return "cannot reach " + lnet::format_nid(*nid) + " over UDP: only tcp (IPv4) NIDs";
+    return *nid;
+}
+
+lnet::Result<ConnectionOptions, std::string> connection_options(const ParsedArgs& args)
+{
+    ConnectionOptions defaults;
+    auto port = uint_option(args, "port", defaults.port, 1, 65535);
+    auto timeout = uint_option(args, "timeout", 1000, 1, 3'600'000);
+    auto resends = uint_option(args, "resends", defaults.resends, 0, 100);
+    for (const auto* option : {&port, &timeout, &resends})
+        if (!*option)
+            return option->error();
+    return ConnectionOptions{static_cast<uint16_t>(*port), std::chrono::milliseconds(*timeout),
+                             static_cast<unsigned>(*resends)};
+}
+
 }  // namespace ostd::client::ostio

@@ -3,6 +3,7 @@
 // sentences the command prints as they are.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -11,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lnet_core/nid.hpp"
 #include "lnet_core/result.hpp"
 
 namespace ostd::client::ostio {
@@ -38,5 +40,17 @@ std::optional<uint64_t> parse_uint(std::string_view text, uint64_t min, uint64_t
 // the error names the option and the accepted range.
 lnet::Result<uint64_t, std::string> uint_option(const ParsedArgs& args, std::string_view name, uint64_t fallback,
                                                 uint64_t min, uint64_t max);
+
+// The appliance a command names: a tcp (IPv4) NID, or why it cannot be reached.
+lnet::Result<lnet::Nid, std::string> parse_target_nid(std::string_view text);
+
+// --port, --timeout (ms) and --resends, as every command talking to an
+// appliance takes them (an option a command does not declare keeps its default).
+struct ConnectionOptions {
+    uint16_t port = 988;
+    std::chrono::milliseconds timeout{1000};
+    unsigned resends = 3;
+};
+lnet::Result<ConnectionOptions, std::string> connection_options(const ParsedArgs& args);
 
 }  // namespace ostd::client::ostio

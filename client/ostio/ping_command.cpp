@@ -51,20 +51,18 @@ lnet::Result<PingArgs, std::string> read_args(std::span<const std::string_view> 
     if (parsed->positional.size() != 1)
         return std::string("expected one NID, got ") + std::to_string(parsed->positional.size()) + " arguments";
     PingArgs args;
-    auto nid = lnet::parse_nid(parsed->positional[0]);
+    auto nid = parse_target_nid(parsed->positional[0]);
     if (!nid)
-        return "bad NID '" + std::string(parsed->positional[0]) + "' (expected e.g. 10.77.0.1@tcp)";
-    if (nid->lnd() != static_cast<uint16_t>(lnet::LndType::socklnd))
-        return "cannot reach " + lnet::format_nid(*nid) + " over UDP: only tcp (IPv4) NIDs";
+        return nid.error();
     args.target = *nid;
-    auto port = uint_option(*parsed, "port", lnet_port, 1, 65535);
-    auto timeout = uint_option(*parsed, "timeout", 1000, 1, 3'600'000);
+    auto connection = connection_options(*parsed);
+    if (!connection)
+        return connection.error();
     auto count = uint_option(*parsed, "count", 1, 1, 1'000'000);
-    for (const auto* option : {&port, &timeout, &count})
-        if (!*option)
-            return option->error();
-    args.port = static_cast<uint16_t>(*port);
-    args.timeout = std::chrono::milliseconds(*timeout);
+    if (!count)
+        return count.error();
+    args.port = connection->port;
+    args.timeout = connection->timeout;
     args.count = *count;
     args.json = parsed->has("json");
     return args;

@@ -78,13 +78,13 @@ int run(std::span<const std::string_view> raw, CommandIo io)
         if (seed)
             io.out << ",\"verified\":" << (mismatch ? "false" : "true");
         if (mismatch)
-            io.out << ",\"first_mismatch\":" << *mismatch;
+            io.out << ",\"first_mismatch\":" << mismatch.value_or(0);
         io.out << ",\"locks\":" << locks_json(locks) << "}\n";
     } else {
         io.out << "read " << data.size() << " bytes at " << offset << " of object " << object_text(args->object)
                << ", " << elapsed << " s\n";
         if (seed)
-            io.out << (mismatch ? "pattern mismatch at offset " + std::to_string(*mismatch) + "\n"
+            io.out << (mismatch ? "pattern mismatch at offset " + std::to_string(mismatch.value_or(0)) + "\n"
                                 : std::string("pattern verified\n"));
         print_locks(locks, io.out);
     }

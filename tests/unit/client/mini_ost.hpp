@@ -79,7 +79,7 @@ public:
                 _log.push_back({"gl_ast", client_cookie});
                 server.send_ast(lock.peer, ptlrpc::Opcode::ldlm_gl_callback, {ldlm_request_for(lock)},
                                 [this](PtlrpcServer&, std::optional<AstReply> reply) {
-                                    std::lock_guard l(_mutex);
+                                    std::lock_guard logged(_mutex);  // later, on the server thread
                                     _log.push_back({"gl_reply", 0, glimpsed_size(reply)});
                                 });
             }
