@@ -63,7 +63,9 @@ int run(std::span<const std::string_view> raw, CommandIo io)
         return exit_failed;
     }
     data.resize(*got);
-    std::optional<uint64_t> mismatch = seed ? check_pattern(*seed, offset, data) : std::nullopt;
+    std::optional<uint64_t> checked = seed ? check_pattern(*seed, offset, data) : std::nullopt;
+    const bool mismatch = checked.has_value();
+    const uint64_t mismatch_at = mismatch ? *checked : 0;
     if (auto out = args->parsed.value("out")) {
         std::ofstream file{std::string(*out), std::ios::binary};
         file.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
@@ -78,13 +80,13 @@ int run(std::span<const std::string_view> raw, CommandIo io)
         if (seed)
             io.out << ",\"verified\":" << (mismatch ? "false" : "true");
         if (mismatch)
-            io.out << ",\"first_mismatch\":" << mismatch.value_or(0);
+            io.out << ",\"first_mismatch\":" << mismatch_at;
         io.out << ",\"locks\":" << locks_json(locks) << "}\n";
     } else {
         io.out << "read " << data.size() << " bytes at " << offset << " of object " << object_text(args->object)
                << ", " << elapsed << " s\n";
         if (seed)
-            io.out << (mismatch ? "pattern mismatch at offset " + std::to_string(mismatch.value_or(0)) + "\n"
+            io.out << (mismatch ? "pattern mismatch at offset " + std::to_string(mismatch_at) + "\n"
                                 : std::string("pattern verified\n"));
         print_locks(locks, io.out);
     }

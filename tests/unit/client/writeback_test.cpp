@@ -80,9 +80,11 @@ TEST(Writeback, GlimpseAstIsAnsweredWithTheUnflushedSize)
     uint64_t cookie = client->locks().snapshot().at(0).cookie;
     h.server.post([&](PtlrpcServer& s) { h.ost.send_glimpse_ast(s, cookie); });
     ASSERT_TRUE(progress_until(*client, [&] { return h.ost.count("gl_reply") == 1; }));
-    for (const auto& e : h.ost.log())
-        if (e.what == "gl_reply")
+    for (const auto& e : h.ost.log()) {
+        if (e.what == "gl_reply") {
             EXPECT_EQ(e.b, 70'005u);
+        }
+    }
     EXPECT_EQ(h.ost.count("write"), 0u);  // nothing flushed by a glimpse
 }
 
