@@ -13,9 +13,26 @@ namespace ostd::control {
 
 using CommandBox = std::shared_ptr<ControlCommand>;
 
-ControlCore::ControlCore(dataplane::Dataplane& dataplane, const ServicesConfig& services)
+namespace {
+
+LdlmServiceConfig lock_service_config(const LdlmConfig& ldlm)
+{
+    LdlmServiceConfig config;
+    config.ns.expansion.enabled = ldlm.expansion;
+    config.ns.expansion.contention_locks = ldlm.contention_locks;
+    config.ns.expansion.contention_extent = ldlm.contention_extent;
+    config.ns.expansion.waiter_limit = ldlm.waiter_limit;
+    config.callback_timeout = std::chrono::milliseconds(ldlm.callback_timeout_ms);
+    config.glimpse_timeout = std::chrono::milliseconds(ldlm.glimpse_timeout_ms);
+    return config;
+}
+
+}  // namespace
+
+ControlCore::ControlCore(dataplane::Dataplane& dataplane, const ServicesConfig& services, const LdlmConfig& ldlm)
     : _dataplane(dataplane), _services(services), _replies(dataplane), _router(_exports, _replies),
-      _connect(_exports), _asts(dataplane, ldlm_ast_reply_service), _ldlm(_exports, _replies, _asts)
+      _connect(_exports), _asts(dataplane, ldlm_ast_reply_service),
+      _ldlm(_exports, _replies, _asts, lock_service_config(ldlm))
 {
     _connect.attach(_router);
     _ldlm.attach(_router);

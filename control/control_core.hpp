@@ -44,7 +44,7 @@ inline constexpr dataplane::ServiceId ldlm_ast_reply_service = 3;  // portal 16:
 
 class ControlCore {
 public:
-    ControlCore(dataplane::Dataplane& dataplane, const ServicesConfig& services);
+    ControlCore(dataplane::Dataplane& dataplane, const ServicesConfig& services, const LdlmConfig& ldlm = {});
     ~ControlCore();
     ControlCore(const ControlCore&) = delete;
     ControlCore& operator=(const ControlCore&) = delete;

@@ -95,7 +95,7 @@ int main(int argc, char** argv)
             dataplane.value()->request_stop();
             return fail(started.error());
         }
-        control::ControlCore control(*dataplane.value(), config->services);
+        control::ControlCore control(*dataplane.value(), config->services, config->ldlm);
         if (auto started = control.start(); !started) {
             dataplane.value()->request_stop();
             return fail(started.error());

@@ -27,6 +27,17 @@ struct ServicesConfig {
     size_t max_buffers = 64;
 };
 
+// Lock policy (DESIGN.md 6 and 9): Lustre's expansion and its contention
+// cap, and how long clients get to answer callbacks.
+struct LdlmConfig {
+    bool expansion = true;
+    uint32_t contention_locks = 32;         // more conflicting locks than this: cap PW/CW grants...
+    uint64_t contention_extent = 32u << 20; // ...at start + this - 1 (bytes)
+    uint32_t waiter_limit = 4;              // beyond this many conflicting waiters, keep the start
+    uint32_t callback_timeout_ms = 5000;    // a called-back lock not cancelled by then: evict
+    uint32_t glimpse_timeout_ms = 2000;     // a glimpse answers with what came back by then
+};
+
 struct CliConfig {
     std::string socket_path = "/run/ostd/ostd.sock";
 };
@@ -35,6 +46,7 @@ struct AppConfig {
     EalConfig eal;
     CliConfig cli;
     ServicesConfig services;
+    LdlmConfig ldlm;
     dataplane::DataplaneConfig dataplane;
     objstore::ObjectStoreConfig object_store;  // `object_store:` (DESIGN.md 8)
 };

@@ -158,6 +158,19 @@ void read_object_store(YamlSection store, objstore::ObjectStoreConfig& out)
     store.finish();
 }
 
+void read_ldlm(YamlSection ldlm, LdlmConfig& out)
+{
+    out.expansion = ldlm.boolean("expansion", out.expansion);
+    out.contention_locks = static_cast<uint32_t>(ldlm.uint("contention_locks", out.contention_locks, 1, 1u << 20));
+    out.contention_extent = ldlm.uint("contention_extent_mib", out.contention_extent >> 20, 1, 1u << 20) << 20;
+    out.waiter_limit = static_cast<uint32_t>(ldlm.uint("waiter_limit", out.waiter_limit, 0, 1u << 20));
+    out.callback_timeout_ms =
+        static_cast<uint32_t>(ldlm.uint("callback_timeout_ms", out.callback_timeout_ms, 100, 3'600'000));
+    out.glimpse_timeout_ms =
+        static_cast<uint32_t>(ldlm.uint("glimpse_timeout_ms", out.glimpse_timeout_ms, 10, 600'000));
+    ldlm.finish();
+}
+
 // The pool must hold every descriptor ring full, every per-lcore cache and a
 // burst in flight per worker, or RX starves at start.
 void check_pool(YamlSection& root, const dataplane::DataplaneConfig& dp)
@@ -185,6 +198,7 @@ AppConfig read_config(const YAML::Node& document, const std::string& name)
     read_network(root.section("network"), config.dataplane.network);
     read_lnet(root.section("lnet"), config.dataplane.lnet, config.dataplane.port.mtu);
     read_services(root.section("services"), config.services);
+    read_ldlm(root.section("ldlm"), config.ldlm);
     read_object_store(root.section("object_store"), config.object_store);
     YamlSection cli = root.section("cli");
     config.cli.socket_path = cli.string("socket", config.cli.socket_path);

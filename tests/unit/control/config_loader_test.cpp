@@ -143,3 +143,24 @@ TEST(ConfigLoader, ObjectStoreSection)
     EXPECT_NE(error_of(minimal + "object_store:\n  colour: red\n").find("object_store.colour: unknown key"),
               std::string::npos);
 }
+
+TEST(ConfigLoader, LdlmPolicyIsReadAndRangeChecked)
+{
+    auto config = load_config_text(with("", "") +
+                                       "ldlm:\n  expansion: false\n  contention_locks: 8\n  contention_extent_mib: 4\n"
+                                       "  callback_timeout_ms: 1500\n",
+                                   "test.yaml");
+    ASSERT_TRUE(config) << config.error();
+    EXPECT_FALSE(config->ldlm.expansion);
+    EXPECT_EQ(config->ldlm.contention_locks, 8u);
+    EXPECT_EQ(config->ldlm.contention_extent, 4u << 20);
+    EXPECT_EQ(config->ldlm.callback_timeout_ms, 1500u);
+    EXPECT_EQ(config->ldlm.glimpse_timeout_ms, 2000u);  // default kept
+    auto defaults = load_config_text(minimal, "test.yaml");
+    ASSERT_TRUE(defaults);
+    EXPECT_TRUE(defaults->ldlm.expansion);
+    EXPECT_EQ(defaults->ldlm.contention_extent, 32u << 20);
+    EXPECT_NE(error_of(with("", "") + "ldlm:\n  callback_timeout_ms: 5\n").find("ldlm.callback_timeout_ms: 5 is out of range"),
+              std::string::npos);
+    EXPECT_NE(error_of(with("", "") + "ldlm:\n  expand: true\n").find("ldlm.expand: unknown key"), std::string::npos);
+}
