@@ -16,6 +16,7 @@
 #include "lnet_core/ptlrpc/ost_wire.hpp"
 #include "lnet_core/ptlrpc/rpc_layout.hpp"
 #include "tests/wire/pcap_writer.hpp"
+#include "tests/wire/field_assertions.hpp"
 #include "tests/wire/tshark_runner.hpp"
 
 namespace ostd::wire_test {
@@ -150,36 +151,6 @@ std::vector<std::byte> put_datagram(const std::vector<std::byte>& payload, bool 
     std::vector<std::byte> datagram(frame_overhead + payload.size());
     datagram.resize(encode_frame(header, payload, datagram));
     return datagram;
-}
-
-std::optional<uint64_t> number(const std::string& text)
-{
-    if (text.empty())
-        return std::nullopt;
-    char* end = nullptr;
-    uint64_t value = std::strtoull(text.c_str(), &end, 0);
-    if (*end != '\0')
-        return std::nullopt;
-    return value;
-}
-
-testing::AssertionResult field_is(const DecodedPacket& packet, const std::string& field, uint64_t expected)
-{
-    const std::string& text = packet.at(field);
-    if (number(text) == expected)
-        return testing::AssertionSuccess();
-    char hex[32];
-    std::snprintf(hex, sizeof hex, "0x%llx", static_cast<unsigned long long>(expected));
-    return testing::AssertionFailure() << field << " decoded as '" << text << "', encoded " << hex;
-}
-
-testing::AssertionResult field_text_is(const DecodedPacket& packet, const std::string& field,
-                                       const std::string& expected)
-{
-    const std::string& text = packet.at(field);
-    if (text == expected)
-        return testing::AssertionSuccess();
-    return testing::AssertionFailure() << field << " decoded as '" << text << "', expected '" << expected << "'";
 }
 
 // Occurrences of a field joined by ',' in tree order, as numbers.

@@ -15,6 +15,7 @@
 #include "lnet_core/frame.hpp"
 #include "lnet_core/nid.hpp"
 #include "tests/wire/pcap_writer.hpp"
+#include "tests/wire/field_assertions.hpp"
 #include "tests/wire/tshark_runner.hpp"
 
 namespace ostd::wire_test {
@@ -132,36 +133,6 @@ std::vector<EncodedCase> encode_cases()
     // Portal 5 has no Lustre subdissector, which exposes a dissector quirk (below).
     cases[put_payload] = encode(header_with(PutFields{WireHandle::none(), 0x4000000000000002, 7, 5, 0}, 7));
     return cases;
-}
-
-std::optional<uint64_t> number(const std::string& text)
-{
-    if (text.empty())
-        return std::nullopt;
-    char* end = nullptr;
-    uint64_t value = std::strtoull(text.c_str(), &end, 0);
-    if (*end != '\0')
-        return std::nullopt;
-    return value;
-}
-
-testing::AssertionResult field_is(const DecodedPacket& packet, const std::string& field, uint64_t expected)
-{
-    const std::string& text = packet.at(field);
-    if (number(text) == expected)
-        return testing::AssertionSuccess();
-    char hex[32];
-    std::snprintf(hex, sizeof hex, "0x%llx", static_cast<unsigned long long>(expected));
-    return testing::AssertionFailure() << field << " decoded as '" << text << "', encoded " << hex;
-}
-
-testing::AssertionResult field_text_is(const DecodedPacket& packet, const std::string& field,
-                                       const std::string& expected)
-{
-    const std::string& text = packet.at(field);
-    if (text == expected)
-        return testing::AssertionSuccess();
-    return testing::AssertionFailure() << field << " decoded as '" << text << "', expected '" << expected << "'";
 }
 
 class TsharkDecode : public testing::Test {
