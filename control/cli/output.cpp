@@ -1,5 +1,7 @@
 #include "control/cli/output.hpp"
 
+#include "lnet_core/json_string.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -41,25 +43,7 @@ std::string Value::scalar_json() const
 
 std::string json_quote(std::string_view text)
 {
-    std::string out = "\"";
-    for (char c : text) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        case '\r': out += "\\r"; break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                char escaped[8];
-                std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
-                out += escaped;
-            } else {
-                out += c;
-            }
-        }
-    }
-    return out + "\"";
+    return lnet::json_string(text);
 }
 
 namespace {
