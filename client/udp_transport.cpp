@@ -1,6 +1,8 @@
 #include "client/udp_transport.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <thread>
 
 #include "client/local_nid.hpp"
 #include "lnet_core/frame.hpp"
@@ -59,6 +61,36 @@ UdpTransport::UdpTransport(const UdpTransportConfig& config, UdpSocket socket, l
       _rx_buffer(udp_max_datagram),
       _tx_buffer(lnet::frame_overhead + config.max_payload)
 {
+    set_rate_limit(config.tx_rate_bytes_per_s);
+}
+
+void UdpTransport::set_rate_limit(uint64_t bytes_per_s, uint64_t burst_bytes)
+{
+    _rate_bytes_per_s = bytes_per_s;
+    if (burst_bytes == 0)
+        burst_bytes = std::max<uint64_t>(64 * 1024, bytes_per_s / 200);
+    _bucket_capacity = static_cast<double>(burst_bytes);
+    _tokens = _bucket_capacity;
+    _refilled = std::chrono::steady_clock::now();
+}
+
+void UdpTransport::throttle(size_t bytes)
+{
+    using namespace std::chrono;
+    auto refill = [this] {
+        auto now = steady_clock::now();
+        _tokens = std::min(_bucket_capacity,
+                           _tokens + duration<double>(now - _refilled).count() * static_cast<double>(_rate_bytes_per_s));
+        _refilled = now;
+    };
+    refill();
+    if (_tokens < static_cast<double>(bytes)) {
+        _counters.tx_throttled.add();
+        auto wait = duration<double>((static_cast<double>(bytes) - _tokens) / static_cast<double>(_rate_bytes_per_s));
+        std::this_thread::sleep_for(duration_cast<nanoseconds>(wait));
+        refill();
+    }
+    _tokens -= static_cast<double>(bytes);  // may go below 0 by a sleep's undershoot: repaid next time
 }
 
 bool UdpTransport::transmit(const lnet::LnetHeader& header, std::span<const std::byte> payload)
@@ -77,6 +109,8 @@ bool UdpTransport::transmit(const lnet::LnetHeader& header, std::span<const std:
                                           "encode for " + lnet::format_process_id(header.destination())};
         return false;
     }
+    if (_rate_bytes_per_s != 0)
+        throttle(length);
     if (int err = _socket.send_to(std::span(_tx_buffer).first(length), *to); err != 0) {
         _counters.tx_errors.add();
         _last_send_error = TransportError{TransportErrc::send, err,

@@ -36,6 +36,9 @@ struct UdpTransportConfig {
     size_t eq_capacity = 1024;
     uint32_t max_payload = default_max_payload;  // per datagram, both ways
     size_t rx_burst = 64;                   // datagrams taken per poll at most
+    // Optional cap on the bytes of the datagrams we send (0: none). See
+    // UdpTransport::set_rate_limit.
+    uint64_t tx_rate_bytes_per_s = 0;
 };
 
 struct TransportCounters {
@@ -48,6 +51,7 @@ struct TransportCounters {
     lnet::Counter tx_bytes;
     lnet::Counter tx_errors;      // sendto failures
     lnet::Counter tx_unroutable;  // no IPv4 address for the destination NID
+    lnet::Counter tx_throttled;   // sends that waited for the rate cap
 };
 
 class UdpTransport final : public lnet::TxSink {
@@ -65,6 +69,13 @@ public:
     // most rx_burst); returns how many the endpoint took (delivered, parked or
     // dropped and counted). Events land in the MDs' event queues.
     lnet::Result<size_t, TransportError> poll(std::chrono::milliseconds timeout);
+
+    // A token bucket on outgoing datagram bytes (frame included): a send that
+    // finds the bucket short sleeps until it has refilled. Off by default
+    // (bytes_per_s 0). burst_bytes 0: the larger of 64 KiB and 5 ms of rate.
+    // Models a client whose own link is slower than the server's.
+    void set_rate_limit(uint64_t bytes_per_s, uint64_t burst_bytes = 0);
+    uint64_t rate_limit() const { return _rate_bytes_per_s; }
 
     lnet::Endpoint& endpoint() { return _endpoint; }
     const lnet::Endpoint& endpoint() const { return _endpoint; }
@@ -92,6 +103,12 @@ private:
     SocketAddress _held_from;
     TransportCounters _counters;
     std::optional<TransportError> _last_send_error;
+    // The token bucket (rate 0: off).
+    void throttle(size_t bytes);
+    uint64_t _rate_bytes_per_s = 0;
+    double _bucket_capacity = 0;
+    double _tokens = 0;
+    std::chrono::steady_clock::time_point _refilled;
 };
 
 }  // namespace ostd::client

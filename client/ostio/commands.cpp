@@ -3,6 +3,7 @@
 #include <array>
 #include <ostream>
 
+#include "client/ostio/bench_command.hpp"
 #include "client/ostio/connect_command.hpp"
 #include "client/ostio/locks_command.hpp"
 #include "client/ostio/ping_command.hpp"
@@ -28,6 +29,7 @@ std::span<const Command> commands()
         sync_command(),
         locks_command(),
         run_command(),
+        bench_command(),
     };
     return table;
 }
