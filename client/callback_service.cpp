@@ -36,6 +36,7 @@ lnet::Result<bool, lnet::AttachError> CallbackService::install()
         return started;
     _locks.rpc().set_poll_hook([this] {
         serve();
+        _locks.collect_async();
         _locks.run_pending_cancels();
     });
     return true;

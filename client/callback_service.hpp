@@ -7,7 +7,8 @@
 //   GL AST [ldlm_request]: answered [ost_lvb] with the size we know,
 //     unflushed data included.
 // serve() is run from RpcClient's poll hook (install() sets that up), so ASTs
-// are answered while the client waits in any call.
+// are answered while the client waits in any call; the same hook hands the
+// replies of async enqueues (lockahead) to the lock cache.
 #pragma once
 
 #include <cstdint>

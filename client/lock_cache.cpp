@@ -31,13 +31,13 @@ std::string_view mode_name(uint32_t m)
     }
 }
 
-ptlrpc::LockDesc extent_lock_desc(ObjectId object, uint32_t mode, Extent extent)
+ptlrpc::LockDesc extent_lock_desc(ObjectId object, uint32_t mode, Extent extent, uint64_t gid)
 {
     ptlrpc::LockDesc desc;
     desc.resource_type = ptlrpc::ldlm_extent_type;
     desc.name = {object.id, object.seq, 0, 0};
     desc.req_mode = mode;
-    desc.extent = {extent.start, extent.end, 0};
+    desc.extent = {extent.start, extent.end, gid};
     return desc;
 }
 
@@ -59,6 +59,29 @@ Request ldlm_request(ptlrpc::Opcode opc, const ptlrpc::LdlmRequest& body)
 
 RpcError bad_reply(std::string detail) { return RpcError{RpcErrc::bad_reply, std::move(detail), std::nullopt, 0}; }
 
+// What an enqueue reply says about the lock: its server handle, LVB, and
+// granted (with the granted extent) or waiting -- unless a completion AST
+// came first.
+lnet::Result<bool, RpcError> apply_enqueue_reply(ClientLock& lock, const Reply& reply, LockCounters& counters)
+{
+    auto granted = ptlrpc::decode_ldlm_reply(reply.buffer(1));
+    if (!granted)
+        return bad_reply("LDLM_ENQUEUE: bad ldlm_reply");
+    lock.server_handle = granted->handle;
+    if (auto lvb = ptlrpc::decode_ost_lvb(reply.buffer(2)))
+        lock.lvb = *lvb;
+    if (lock.state == LockState::enqueuing) {
+        if (granted->flags & ptlrpc::ldlm_flag::block_granted) {
+            lock.state = LockState::waiting;
+            counters.waits.add();
+        } else {
+            lock.state = LockState::granted;
+            lock.extent = {granted->desc.extent.start, granted->desc.extent.end};
+        }
+    }
+    return true;
+}
+
 }  // namespace
 
 LockCache::LockCache(RpcClient& rpc, LockCacheConfig config)
@@ -77,14 +100,35 @@ void LockCache::forget(uint64_t cookie) { _locks.erase(cookie); }
 ClientLock* LockCache::match(ObjectId object, uint32_t mode, Extent extent)
 {
     for (auto& [cookie, lock] : _locks)
-        if (lock.object == object && lock.state == LockState::granted && !lock.blocked &&
+        if (lock.object == object && lock.state == LockState::granted && !lock.blocked && !lock.async &&
             mode_covers(lock.mode, mode) && lock.extent.covers(extent))
             return &lock;
     return nullptr;
 }
 
+const ClientLock* LockCache::find_covering(ObjectId object, uint32_t mode, Extent extent) const
+{
+    const ClientLock* found = nullptr;
+    for (const auto& [cookie, lock] : _locks) {
+        if (lock.object != object || lock.blocked || !mode_covers(lock.mode, mode) || !lock.requested.covers(extent))
+            continue;
+        if (lock.state == LockState::granted && !lock.async && !lock.extent.covers(extent))
+            continue;
+        bool exact = (lock.state == LockState::granted && !lock.async ? lock.extent : lock.requested) == extent;
+        if (exact)
+            return &lock;
+        if (!found)
+            found = &lock;
+    }
+    return found;
+}
+
 lnet::Result<ClientLock*, RpcError> LockCache::acquire(ObjectId object, uint32_t mode, Extent extent, uint32_t flags)
 {
+    collect_async();
+    if (!match(object, mode, extent))
+        if (auto waited = wait_async_covering(object, mode, extent); !waited)
+            return waited.error();
     if (ClientLock* held = match(object, mode, extent)) {
         _counters.matches.add();
         ++held->users;
@@ -92,6 +136,87 @@ lnet::Result<ClientLock*, RpcError> LockCache::acquire(ObjectId object, uint32_t
     }
     return enqueue(object, mode, extent, flags);
 }
+
+lnet::Result<ClientLock*, RpcError> LockCache::acquire_group(ObjectId object, uint64_t gid)
+{
+    return enqueue(object, mode::group, {0, object_eof}, 0, gid);
+}
+
+lnet::Result<bool, RpcError> LockCache::wait_async_covering(ObjectId object, uint32_t mode, Extent extent)
+{
+    auto pending = [&] {
+        for (const auto& [call, cookie] : _async)
+            if (const ClientLock* lock = find(cookie))
+                if (lock->object == object && !lock->blocked && mode_covers(lock->mode, mode) &&
+                    lock->requested.covers(extent))
+                    return true;
+        return false;
+    };
+    while (pending())
+        if (auto polled = _rpc.poll(std::chrono::milliseconds(50)); !polled)
+            return polled.error();
+        else
+            collect_async();
+    return true;
+}
+
+lnet::Result<uint64_t, RpcError> LockCache::enqueue_async(ObjectId object, uint32_t mode, Extent extent,
+                                                          uint32_t flags)
+{
+    uint64_t cookie = _next_cookie++;
+    ptlrpc::LdlmRequest body{flags, 1, extent_lock_desc(object, mode, extent), {cookie, 0}};
+    auto call = _rpc.start(ldlm_request(ptlrpc::Opcode::ldlm_enqueue, body));
+    if (!call)
+        return call.error();
+    _locks[cookie] = ClientLock{cookie, 0, object, mode, extent, extent, flags, LockState::enqueuing, false, 0, {},
+                                0, true};
+    _async.emplace(*call, cookie);
+    _counters.enqueues.add();
+    _counters.async_enqueues.add();
+    return cookie;
+}
+
+void LockCache::collect_async()
+{
+    if (_collecting || _async.empty())
+        return;
+    _collecting = true;
+    for (auto it = _async.begin(); it != _async.end();) {
+        auto done = _rpc.take(it->first);
+        if (!done) {
+            ++it;
+            continue;
+        }
+        uint64_t cookie = it->second;
+        it = _async.erase(it);
+        on_async_reply(cookie, std::move(*done));
+        it = _async.begin();  // a nested call may have changed the map
+    }
+    _collecting = false;
+}
+
+void LockCache::on_async_reply(uint64_t cookie, RpcResult reply)
+{
+    ClientLock* lock = find(cookie);
+    if (!reply || reply->status() != 0) {
+        if (reply && reply->status() != 0)
+            _counters.async_refused.add();
+        forget(cookie);  // refused or lost: as if never asked
+        return;
+    }
+    if (!lock) {  // cancelled meanwhile: give the server's lock back
+        if (auto granted = ptlrpc::decode_ldlm_reply(reply->buffer(1))) {
+            ptlrpc::LdlmRequest body{0, 1, granted->desc, {granted->handle, 0}};
+            _counters.cancels.add();
+            _rpc.call(ldlm_request(ptlrpc::Opcode::ldlm_cancel, body));
+        }
+        return;
+    }
+    lock->async = false;
+    if (!apply_enqueue_reply(*lock, *reply, _counters))
+        forget(cookie);
+}
+
 
 void LockCache::release(ClientLock& lock)
 {
@@ -101,14 +226,15 @@ void LockCache::release(ClientLock& lock)
         run_pending_cancels();
 }
 
-lnet::Result<ClientLock*, RpcError> LockCache::enqueue(ObjectId object, uint32_t mode, Extent extent, uint32_t flags)
+lnet::Result<ClientLock*, RpcError> LockCache::enqueue(ObjectId object, uint32_t mode, Extent extent, uint32_t flags,
+                                                      uint64_t gid)
 {
     uint64_t cookie = _next_cookie++;
     ClientLock& lock = _locks[cookie];
-    lock = ClientLock{cookie, 0, object, mode, extent, extent, flags, LockState::enqueuing, false, 1, {}};
+    lock = ClientLock{cookie, 0, object, mode, extent, extent, flags, LockState::enqueuing, false, 1, {}, gid, false};
     _counters.enqueues.add();
 
-    ptlrpc::LdlmRequest body{flags, 1, extent_lock_desc(object, mode, extent), {cookie, 0}};
+    ptlrpc::LdlmRequest body{flags, 1, extent_lock_desc(object, mode, extent, gid), {cookie, 0}};
     auto reply = _rpc.call(ldlm_request(ptlrpc::Opcode::ldlm_enqueue, body));
     if (!reply) {
         forget(cookie);
@@ -118,23 +244,10 @@ lnet::Result<ClientLock*, RpcError> LockCache::enqueue(ObjectId object, uint32_t
         forget(cookie);
         return refused(_rpc, ptlrpc::Opcode::ldlm_enqueue, reply->status());
     }
-    auto granted = ptlrpc::decode_ldlm_reply(reply->buffer(1));
-    if (!granted) {
-        forget(cookie);
-        return bad_reply("LDLM_ENQUEUE: bad ldlm_reply");
-    }
     ClientLock* held = find(cookie);  // a completion AST may have come first
-    held->server_handle = granted->handle;
-    if (auto lvb = ptlrpc::decode_ost_lvb(reply->buffer(2)))
-        held->lvb = *lvb;
-    if (held->state == LockState::enqueuing) {
-        if (granted->flags & ptlrpc::ldlm_flag::block_granted) {
-            held->state = LockState::waiting;
-            _counters.waits.add();
-        } else {
-            held->state = LockState::granted;
-            held->extent = {granted->desc.extent.start, granted->desc.extent.end};
-        }
+    if (auto applied = apply_enqueue_reply(*held, *reply, _counters); !applied) {
+        forget(cookie);
+        return applied.error();
     }
     if (held->state == LockState::waiting)
         if (auto waited = wait_granted(cookie); !waited) {
@@ -180,7 +293,7 @@ lnet::Result<bool, RpcError> LockCache::cancel(uint64_t cookie)
     lock = find(cookie);
     lnet::Result<bool, RpcError> result = flushed;
     if (lock && lock->server_handle != 0) {
-        ptlrpc::LdlmRequest body{0, 1, extent_lock_desc(lock->object, lock->mode, lock->extent),
+        ptlrpc::LdlmRequest body{0, 1, extent_lock_desc(lock->object, lock->mode, lock->extent, lock->gid),
                                  {lock->server_handle, 0}};
         forget(cookie);  // gone for us from now on: no I/O may match it
         _counters.cancels.add();
@@ -200,6 +313,13 @@ lnet::Result<bool, RpcError> LockCache::cancel(uint64_t cookie)
 lnet::Result<bool, RpcError> LockCache::cancel_all()
 {
     lnet::Result<bool, RpcError> result = true;
+    while (!_async.empty()) {  // let every async enqueue land first (each ends: reply or timeout)
+        if (auto polled = _rpc.poll(std::chrono::milliseconds(50)); !polled) {
+            result = polled.error();
+            break;
+        }
+        collect_async();
+    }
     while (!_locks.empty())
         if (auto cancelled = cancel(_locks.begin()->first); !cancelled && result)
             result = cancelled.error();
@@ -213,7 +333,7 @@ void LockCache::run_pending_cancels()
     for (;;) {
         uint64_t next = 0;
         for (const auto& [cookie, lock] : _locks)
-            if (lock.blocked && lock.users == 0 && lock.state == LockState::granted) {
+            if (lock.blocked && lock.users == 0 && lock.state == LockState::granted && !lock.async) {
                 next = cookie;
                 break;
             }
@@ -228,7 +348,7 @@ lnet::Result<GlimpseResult, RpcError> LockCache::glimpse(ObjectId object)
     uint64_t cookie = _next_cookie++;
     Extent whole{0, object_eof};
     _locks[cookie] = ClientLock{cookie, 0, object, mode::pr, whole, whole, ptlrpc::ldlm_flag::has_intent,
-                                LockState::enqueuing, false, 1, {}};
+                                LockState::enqueuing, false, 1, {}, 0, false};
     _counters.glimpses.add();
     ptlrpc::LdlmRequest body{ptlrpc::ldlm_flag::has_intent, 1, extent_lock_desc(object, mode::pr, whole),
                              {cookie, 0}};

@@ -47,6 +47,8 @@ struct ClientLock {
     bool blocked = false;        // a blocking AST came: flush and cancel when unused
     unsigned users = 0;
     ptlrpc::OstLvb lvb;          // from the enqueue reply or the completion AST
+    uint64_t gid = 0;            // GROUP locks: the group id
+    bool async = false;          // sent by enqueue_async(); its reply not handled yet
 };
 
 // Does a lock of mode `held` serve a request for `wanted`?
@@ -67,6 +69,8 @@ struct LockCounters {
     lnet::Counter completion_asts;
     lnet::Counter glimpse_asts;
     lnet::Counter glimpses;
+    lnet::Counter async_enqueues;  // sent without waiting (lockahead)
+    lnet::Counter async_refused;   // ... refused by the server (silently dropped)
 };
 
 struct GlimpseResult {
@@ -93,6 +97,21 @@ public:
     void release(ClientLock& lock);
     // A granted, unblocked lock serving the request (no new user), or nullptr.
     ClientLock* match(ObjectId object, uint32_t mode, Extent extent);
+    // A lock we hold or are getting (granted, waiting or still enqueuing;
+    // not called back) in a mode covering `mode` whose extent covers
+    // [extent]; one with exactly that extent first. nullptr if none.
+    const ClientLock* find_covering(ObjectId object, uint32_t mode, Extent extent) const;
+
+    // Sends an enqueue and returns at once with the new lock's cookie (the
+    // lock is `enqueuing`, no user). The reply is handled by collect_async()
+    // from the poll hook: granted or waiting as usual; a refusal (e.g.
+    // SPECULATIVE's -EAGAIN) drops the lock silently.
+    lnet::Result<uint64_t, RpcError> enqueue_async(ObjectId object, uint32_t mode, Extent extent, uint32_t flags);
+    // Handles the replies of async enqueues that have arrived. Not re-entered.
+    void collect_async();
+    size_t async_in_flight() const { return _async.size(); }
+    // A whole-file GROUP lock of group `gid`, waited for (one user: release()).
+    lnet::Result<ClientLock*, RpcError> acquire_group(ObjectId object, uint64_t gid);
 
     // Flushes (through the flusher) and sends LDLM_CANCEL; the lock is gone
     // afterwards, whatever the server said.
@@ -115,7 +134,11 @@ public:
     RpcClient& rpc() { return _rpc; }
 
 private:
-    lnet::Result<ClientLock*, RpcError> enqueue(ObjectId object, uint32_t mode, Extent extent, uint32_t flags);
+    lnet::Result<ClientLock*, RpcError> enqueue(ObjectId object, uint32_t mode, Extent extent, uint32_t flags,
+                                                uint64_t gid = 0);
+    // Polls until no async enqueue covering the request is in flight.
+    lnet::Result<bool, RpcError> wait_async_covering(ObjectId object, uint32_t mode, Extent extent);
+    void on_async_reply(uint64_t cookie, RpcResult reply);
     // Polls until the lock is granted or the grant timeout passes.
     lnet::Result<bool, RpcError> wait_granted(uint64_t cookie);
     void forget(uint64_t cookie);
@@ -127,10 +150,12 @@ private:
     Flusher _flusher;
     SizeSource _size_source;
     bool _cancelling = false;
+    bool _collecting = false;
+    std::map<CallId, uint64_t> _async;  // async enqueues in flight: call -> cookie
     LockCounters _counters;
 };
 
 // The lock_desc of an extent lock request on an object.
-ptlrpc::LockDesc extent_lock_desc(ObjectId object, uint32_t mode, Extent extent);
+ptlrpc::LockDesc extent_lock_desc(ObjectId object, uint32_t mode, Extent extent, uint64_t gid = 0);
 
 }  // namespace ostd::client

@@ -180,6 +180,18 @@ lnet::Result<bool, RpcError> OstClient::disconnect()
     return result;
 }
 
+lnet::Result<bool, RpcError> OstClient::group_lock_flush(const OpenObject& file, uint64_t gid)
+{
+    if (auto flushed = flush_object(file.object); !flushed)
+        return flushed;
+    auto lock = _locks.acquire_group(file.object, gid);
+    if (!lock)
+        return lock.error();
+    uint64_t cookie = (*lock)->cookie;
+    _locks.release(**lock);
+    return _locks.cancel(cookie);
+}
+
 lnet::Result<size_t, RpcError> OstClient::progress(std::chrono::milliseconds timeout) { return _rpc.poll(timeout); }
 
 }  // namespace ostd::client

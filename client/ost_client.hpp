@@ -70,6 +70,11 @@ public:
     // Flushes everything, cancels every lock, disconnects.
     lnet::Result<bool, RpcError> disconnect();
 
+    // Takes a whole-file GROUP lock of group `gid` (waiting while others'
+    // locks are called back) and drops it at once: every other lock on the
+    // object, ours included, is flushed and cancelled on the way.
+    lnet::Result<bool, RpcError> group_lock_flush(const OpenObject& file, uint64_t gid);
+
     // Serves ASTs (and the cancels they ask for) for up to timeout.
     lnet::Result<size_t, RpcError> progress(std::chrono::milliseconds timeout);
 
