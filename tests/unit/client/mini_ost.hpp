@@ -6,6 +6,9 @@
 // holder, and a CP AST once they are cancelled. A glimpse that meets a
 // granted PW lock sends that holder a GL AST and answers 301 with the larger
 // size. Writes GET their data from the client's bulk MD, reads PUT it.
+// SPECULATIVE enqueues that meet any conflicting lock (granted or waiting)
+// are refused with -EAGAIN and leave no trace; GROUP locks are whole-file and
+// compatible only with GROUP locks of the same gid.
 // Everything it does is logged, in order, for the tests to read.
 #pragma once
 
@@ -20,7 +23,7 @@
 namespace ostd::client::testing {
 
 struct LogEntry {
-    std::string what;  // enqueue, enqueue_dropped, grant, wait, bl_ast, cp_ast, gl_ast, gl_reply, cancel, write, read, punch, sync
+    std::string what;  // enqueue, enqueue_dropped, refused, grant, wait, bl_ast, cp_ast, gl_ast, gl_reply, cancel, write, read, punch, sync
     uint64_t a = 0;    // enqueue: flags; write/read/punch: offset; cancel/bl/cp/gl: client cookie
     uint64_t b = 0;    // enqueue: client cookie; write/read: length; gl_reply: size
     uint64_t c = 0;    // write/read: o_handle; enqueue: pb_flags
@@ -33,6 +36,7 @@ struct MiniLock {
     uint64_t object = 0;
     uint32_t mode = 0;
     uint64_t start = 0, end = 0;
+    uint64_t gid = 0;
     bool granted = false;
     bool no_expand = false;
     bool bl_sent = false;
@@ -86,12 +90,14 @@ public:
     }
 
 private:
-    static bool compatible(uint32_t a, uint32_t b)
+    static bool compatible(uint32_t a, uint32_t b, uint64_t gid_a = 0, uint64_t gid_b = 0)
     {
         namespace m = ptlrpc::lock_mode;
         if (a == m::pr && b == m::pr)
             return true;
-        return a == m::nl || b == m::nl;  // enough for PR/PW tests
+        if (a == m::group && b == m::group)
+            return gid_a == gid_b;
+        return a == m::nl || b == m::nl;  // enough for PR/PW/GROUP tests
     }
     static std::vector<std::byte> bytes(std::span<const std::byte> in) { return {in.begin(), in.end()}; }
 
@@ -101,7 +107,7 @@ private:
         request.lock_count = 1;
         request.desc.name = {lock.object, 0, 0, 0};
         request.desc.req_mode = request.desc.granted_mode = lock.mode;
-        request.desc.extent = {lock.start, lock.end, 0};
+        request.desc.extent = {lock.start, lock.end, lock.gid};
         request.handles = {lock.client_cookie, lock.server_cookie};
         return ptlrpc::encode_ldlm_request(request);
     }
@@ -135,8 +141,8 @@ private:
 
     bool conflicts(const MiniLock& a, const MiniLock& b) const
     {
-        return a.server_cookie != b.server_cookie && a.object == b.object && !compatible(a.mode, b.mode) &&
-               a.start <= b.end && b.start <= a.end;
+        return a.server_cookie != b.server_cookie && a.object == b.object &&
+               !compatible(a.mode, b.mode, a.gid, b.gid) && a.start <= b.end && b.start <= a.end;
     }
 
     // Grants if nothing granted conflicts; expands unless no_expand or any
@@ -148,7 +154,7 @@ private:
         bool incompatible_elsewhere = false;
         for (const MiniLock& other : _locks)
             if (other.granted && other.object == lock.object && other.server_cookie != lock.server_cookie &&
-                !compatible(other.mode, lock.mode)) {
+                !compatible(other.mode, lock.mode, other.gid, lock.gid)) {
                 if (conflicts(other, lock))
                     return false;
                 incompatible_elsewhere = true;
@@ -189,8 +195,9 @@ private:
 
     Answer enqueue(PtlrpcServer& server, const ServedRequest& request)
     {
-        auto ldlm = ptlrpc::decode_ldlm_request(request.buffers.at(0));
-        EXPECT_TRUE(ldlm);
+        auto decoded = ptlrpc::decode_ldlm_request(request.buffers.at(0));
+        EXPECT_TRUE(decoded);
+        std::optional<ptlrpc::LdlmRequest> ldlm(*decoded);
         uint64_t cookie = ldlm->handles[0];
         _log.push_back({"enqueue", ldlm->flags, cookie, request.body.flags});
         if (drop_enqueues > 0) {
@@ -206,7 +213,26 @@ private:
                 return answer;
             }
         MiniLock lock{_next_cookie++, cookie, request.peer, ldlm->desc.name[0], ldlm->desc.req_mode};
-        lock.no_expand = ldlm->flags & ptlrpc::ldlm_flag::no_expansion;
+        bool speculative = ldlm->flags & ptlrpc::ldlm_flag::speculative;
+        lock.no_expand = (ldlm->flags & ptlrpc::ldlm_flag::no_expansion) || speculative;
+        if (lock.mode == ptlrpc::lock_mode::group) {
+            lock.gid = ldlm->desc.extent.gid;
+            ldlm->desc.extent.start = 0;
+            ldlm->desc.extent.end = ~uint64_t{0};
+            lock.no_expand = true;
+        }
+        if (speculative) {
+            lock.start = ldlm->desc.extent.start;
+            lock.end = ldlm->desc.extent.end;
+            for (const MiniLock& other : _locks)
+                if (conflicts(other, lock)) {  // granted or waiting: "would block", no trace
+                    --_next_cookie;
+                    _log.push_back({"refused", lock.start, cookie});
+                    answer.params.status = -11;
+                    answer.buffers = {reply_bytes(lock, 0)};
+                    return answer;
+                }
+        }
         bool glimpse = ldlm->flags & ptlrpc::ldlm_flag::has_intent;
         if (glimpse) {
             lock.start = 0;
