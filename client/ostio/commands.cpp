@@ -5,6 +5,7 @@
 
 #include "client/ostio/bench_command.hpp"
 #include "client/ostio/connect_command.hpp"
+#include "client/ostio/ladvise_command.hpp"
 #include "client/ostio/locks_command.hpp"
 #include "client/ostio/ping_command.hpp"
 #include "client/ostio/punch_command.hpp"
@@ -28,6 +29,7 @@ std::span<const Command> commands()
         punch_command(),
         sync_command(),
         locks_command(),
+        ladvise_command(),
         run_command(),
         bench_command(),
     };

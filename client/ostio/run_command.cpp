@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "client/ostio/json.hpp"
+#include "client/ostio/ladvise_command.hpp"
 #include "client/ostio/object_command.hpp"
 
 namespace ostd::client::ostio {
@@ -35,6 +36,9 @@ constexpr std::string_view usage_text =
     "  fsync OBJECT | stat OBJECT | close OBJECT\n"
     "  sleep MS                            poll the client for MS milliseconds\n"
     "  locks                               the locks held and AST counters\n"
+    "  ladvise OBJECT lockahead read|write S:E [S:E ...] [async]\n"
+    "                                      lock ahead; one result per extent\n"
+    "  ladvise OBJECT locknoexpand [unset] this file's locks with(out) NO_EXPANSION\n"
     "  wait-line                           wait for the next line (serving ASTs)\n"
     "  quit                                flush, cancel, disconnect, exit\n"
     "Blank lines and lines starting with # are skipped. A failed command\n"
@@ -159,7 +163,57 @@ std::string lock_counters_json(const LockCounters& c)
            ",\"waits\":" + std::to_string(c.waits.get()) + ",\"cancels\":" + std::to_string(c.cancels.get()) +
            ",\"blocking_asts\":" + std::to_string(c.blocking_asts.get()) +
            ",\"completion_asts\":" + std::to_string(c.completion_asts.get()) +
-           ",\"glimpse_asts\":" + std::to_string(c.glimpse_asts.get()) + "}";
+           ",\"glimpse_asts\":" + std::to_string(c.glimpse_asts.get()) +
+           ",\"async_enqueues\":" + std::to_string(c.async_enqueues.get()) +
+           ",\"async_refused\":" + std::to_string(c.async_refused.get()) + "}";
+}
+
+// ladvise OBJECT lockahead MODE S:E [S:E ...] [async] | ladvise OBJECT locknoexpand [unset]
+void run_ladvise(Runner& r, ObjectId object, const std::vector<std::string>& words, Result& result)
+{
+    constexpr std::string_view synopsis =
+        "usage: ladvise OBJECT lockahead read|write S:E [S:E ...] [async] | ladvise OBJECT locknoexpand [unset]";
+    std::string_view advice = words.size() > 2 ? std::string_view(words[2]) : "";
+    if (advice == "locknoexpand") {
+        bool unset = words.size() == 4 && words[3] == "unset";
+        if (words.size() > 4 || (words.size() == 4 && !unset)) {
+            result.error = synopsis;
+            return;
+        }
+        OpenObject& file = r.file(object);
+        if (auto set = locknoexpand(r.client, file, unset ? ladvise_flag::unset : 0); !set) {
+            result.error = "locknoexpand: " + errno_name(set.error());
+            return;
+        }
+        result.add("no_expand", file.no_expand);
+        return;
+    }
+    auto mode = words.size() > 3 ? parse_ladvise_mode(words[3]) : std::nullopt;
+    if (advice != "lockahead" || !mode) {
+        result.error = synopsis;
+        return;
+    }
+    std::vector<LadviseExtent> extents;
+    uint64_t flags = 0;
+    for (size_t i = 4; i < words.size(); ++i) {
+        if (words[i] == "async") {
+            flags |= ladvise_flag::async;
+            continue;
+        }
+        auto extent = parse_extent(words[i]);
+        if (!extent) {
+            result.error = extent.error();
+            return;
+        }
+        extents.push_back(*extent);
+    }
+    auto results = lockahead(r.client, r.file(object), *mode, extents, flags);
+    if (!results) {
+        result.error = "lockahead: " + errno_name(results.error());
+        result.add("errno", static_cast<uint64_t>(-results.error()));
+        return;
+    }
+    result.add("results", lockahead_results_json(extents, *results));
 }
 
 // Runs one command line; `wait_line` is set for wait-line, `quit` for quit.
@@ -268,6 +322,10 @@ Result execute(Runner& r, const std::vector<std::string>& words, bool& wait_line
                 result.add("first_mismatch", *mismatch);
         }
         result.add("seconds", seconds());
+        return result;
+    }
+    if (verb == "ladvise") {
+        run_ladvise(r, *object, words, result);
         return result;
     }
     if (words.size() != 2)

@@ -1,0 +1,226 @@
+#include "client/ostio/ladvise_command.hpp"
+
+#include <array>
+#include <cerrno>
+#include <ostream>
+
+#include "client/ostio/json.hpp"
+#include "client/ostio/object_command.hpp"
+
+namespace ostd::client::ostio {
+
+namespace {
+
+constexpr std::string_view usage_text =
+    "usage: ostio ladvise NID OBJECT --advice lockahead|locknoexpand [options]\n"
+    "\n"
+    "lockahead: asks for extent locks ahead of I/O and prints one result per\n"
+    "extent: sent (0), different (1: a held lock covers it), same (2: a held\n"
+    "lock has exactly that extent). With --async the requests are SPECULATIVE,\n"
+    "NO_EXPANSION enqueues sent without waiting (a conflicting one is refused\n"
+    "by the server, silently); without it each is an ordinary NO_EXPANSION\n"
+    "enqueue, waited for. Then the locks held are printed (after the async\n"
+    "replies have come back), cancelled, and the client disconnects.\n"
+    "locknoexpand: switches NO_EXPANSION on (--unset: off) for this open file.\n"
+    "\n"
+    "  --advice A       lockahead or locknoexpand\n"
+    "  --mode M         lockahead: read or write (or a number, passed as is)\n"
+    "  --start S        lockahead: first byte of the extent\n"
+    "  --end E          lockahead: last byte (inclusive)\n"
+    "  --extent S:E     lockahead: another extent (repeatable)\n"
+    "  --async          lockahead: do not wait (speculative requests)\n"
+    "  --unset          locknoexpand: switch it off\n";
+
+constexpr std::array<OptionSpec, 6> specs{
+    {{"advice", true}, {"mode", true}, {"start", true}, {"end", true}, {"async", false}, {"unset", false}}};
+
+// Takes every --extent out of raw (the option parser keeps one value per name).
+lnet::Result<std::vector<LadviseExtent>, std::string> take_extents(std::vector<std::string_view>& raw)
+{
+    std::vector<LadviseExtent> extents;
+    std::vector<std::string_view> rest;
+    for (size_t i = 0; i < raw.size(); ++i) {
+        std::string_view arg = raw[i];
+        std::optional<std::string_view> value;
+        if (arg == "--extent") {
+            if (i + 1 == raw.size())
+                return std::string("--extent needs S:E");
+            value = raw[++i];
+        } else if (arg.starts_with("--extent=")) {
+            value = arg.substr(9);
+        }
+        if (!value) {
+            rest.push_back(arg);
+            continue;
+        }
+        auto extent = parse_extent(*value);
+        if (!extent)
+            return extent.error();
+        extents.push_back(*extent);
+    }
+    raw = std::move(rest);
+    return extents;
+}
+
+struct LadviseArgs {
+    ObjectArgs object;
+    bool lockahead = true;
+    LadviseMode mode = LadviseMode::write;
+    std::vector<LadviseExtent> extents;
+    uint64_t flags = 0;
+};
+
+lnet::Result<LadviseArgs, std::string> read_args(std::span<const std::string_view> raw_args)
+{
+    std::vector<std::string_view> raw(raw_args.begin(), raw_args.end());
+    auto extents = take_extents(raw);
+    if (!extents)
+        return extents.error();
+    auto object = read_object_args(raw, specs);
+    if (!object)
+        return object.error();
+    LadviseArgs args{*object, true, LadviseMode::write, {}, 0};
+    const ParsedArgs& p = object->parsed;
+    auto advice = p.value("advice");
+    if (!advice || (*advice != "lockahead" && *advice != "locknoexpand"))
+        return std::string("--advice: lockahead or locknoexpand");
+    args.lockahead = *advice == "lockahead";
+    if (!args.lockahead) {
+        args.flags = p.has("unset") ? ladvise_flag::unset : 0;
+        return args;
+    }
+    auto mode = p.value("mode");
+    if (!mode || !parse_ladvise_mode(*mode))
+        return std::string("--mode: read or write");
+    args.mode = *parse_ladvise_mode(*mode);
+    if (p.has("start") || p.has("end")) {
+        auto start = uint_option(p, "start", 0, 0, UINT64_MAX);
+        auto end = uint_option(p, "end", 0, 0, UINT64_MAX);
+        if (!start || !end || !p.has("end"))
+            return !start ? start.error() : !end ? end.error() : std::string("--start needs --end");
+        args.extents.push_back({*start, *end});
+    }
+    args.extents.insert(args.extents.end(), extents->begin(), extents->end());
+    if (args.extents.empty())
+        return std::string("lockahead needs --start S --end E or --extent S:E");
+    args.flags = p.has("async") ? ladvise_flag::async : 0;
+    return args;
+}
+
+int run_lockahead(OstClient& c, const LadviseArgs& args, CommandIo io)
+{
+    OpenObject file = c.open(args.object.object, {.no_expand = args.object.no_expand});
+    auto results = lockahead(c, file, args.mode, args.extents, args.flags);
+    auto deadline = std::chrono::steady_clock::now() + args.object.config.timeout * 4;
+    while (c.locks().async_in_flight() > 0 && std::chrono::steady_clock::now() < deadline)
+        c.progress(std::chrono::milliseconds(10));
+    auto locks = c.locks().snapshot();
+    c.disconnect();
+    if (!results) {
+        io.err << "ostio ladvise: lockahead: " << errno_name(results.error()) << "\n";
+        if (args.object.json)
+            io.out << "{\"object\":" << json_string(object_text(args.object.object))
+                   << ",\"advice\":\"lockahead\",\"errno\":" << -results.error()
+                   << ",\"error\":" << json_string(errno_name(results.error())) << "}\n";
+        return exit_failed;
+    }
+    if (args.object.json) {
+        io.out << "{\"object\":" << json_string(object_text(args.object.object))
+               << ",\"advice\":\"lockahead\",\"results\":" << lockahead_results_json(args.extents, *results)
+               << ",\"locks\":" << locks_json(locks) << "}\n";
+        return exit_ok;
+    }
+    for (size_t i = 0; i < results->size(); ++i)
+        io.out << "[" << args.extents[i].start << ", " << args.extents[i].end
+               << "]: " << lockahead_result_name((*results)[i]) << " (" << static_cast<int>((*results)[i]) << ")\n";
+    print_locks(locks, io.out);
+    return exit_ok;
+}
+
+int run(std::span<const std::string_view> raw, CommandIo io)
+{
+    auto args = read_args(raw);
+    if (!args) {
+        io.err << "ostio ladvise: " << args.error() << "\n" << usage_text << connection_usage;
+        return exit_usage;
+    }
+    auto client = connect_client(args->object);
+    if (!client) {
+        io.err << "ostio ladvise: " << client.error() << "\n";
+        return exit_failed;
+    }
+    OstClient& c = **client;
+    if (args->lockahead)
+        return run_lockahead(c, *args, io);
+    OpenObject file = c.open(args->object.object);
+    auto set = locknoexpand(c, file, args->flags);
+    c.disconnect();
+    if (!set) {
+        io.err << "ostio ladvise: locknoexpand: " << errno_name(set.error()) << "\n";
+        return exit_failed;
+    }
+    if (args->object.json)
+        io.out << "{\"object\":" << json_string(object_text(args->object.object))
+               << ",\"advice\":\"locknoexpand\",\"no_expand\":" << (file.no_expand ? "true" : "false") << "}\n";
+    else
+        io.out << "object " << object_text(args->object.object) << ": no-expand "
+               << (file.no_expand ? "on" : "off") << "\n";
+    return exit_ok;
+}
+
+}  // namespace
+
+lnet::Result<LadviseExtent, std::string> parse_extent(std::string_view text)
+{
+    auto colon = text.find(':');
+    auto start = colon == std::string_view::npos ? std::nullopt : parse_uint(text.substr(0, colon), 0, UINT64_MAX);
+    auto end = colon == std::string_view::npos ? std::nullopt : parse_uint(text.substr(colon + 1), 0, UINT64_MAX);
+    if (!start || !end)
+        return "extent '" + std::string(text) + "': expected START:END (decimal, end inclusive)";
+    return LadviseExtent{*start, *end};
+}
+
+std::optional<LadviseMode> parse_ladvise_mode(std::string_view text)
+{
+    if (text == "read")
+        return LadviseMode::read;
+    if (text == "write")
+        return LadviseMode::write;
+    if (auto number = parse_uint(text, 0, UINT32_MAX))
+        return static_cast<LadviseMode>(*number);
+    return std::nullopt;
+}
+
+std::string lockahead_results_json(const std::vector<LadviseExtent>& extents,
+                                   const std::vector<LockaheadResult>& results)
+{
+    std::string out = "[";
+    for (size_t i = 0; i < results.size(); ++i) {
+        if (i > 0)
+            out += ",";
+        out += "{\"start\":" + std::to_string(extents[i].start) + ",\"end\":" + std::to_string(extents[i].end) +
+               ",\"result\":" + json_string(lockahead_result_name(results[i])) +
+               ",\"value\":" + std::to_string(static_cast<int>(results[i])) + "}";
+    }
+    return out + "]";
+}
+
+std::string errno_name(int negative_errno)
+{
+    switch (-negative_errno) {
+    case EINVAL: return "EINVAL";
+    case EFBIG: return "EFBIG";
+    case EAGAIN: return "EAGAIN";
+    case EIO: return "EIO";
+    case ETIMEDOUT: return "ETIMEDOUT";
+    default: return "errno " + std::to_string(-negative_errno);
+    }
+}
+
+Command ladvise_command()
+{
+    return Command{"ladvise", "lock ahead of I/O, or switch lock expansion off (LOCKAHEAD, LOCKNOEXPAND)", usage_text,
+                   run};
+}
+
+}  // namespace ostd::client::ostio
