@@ -2,8 +2,9 @@
 ostd, through `ostio bench strided --mode lockahead`: 3 processes write
 alternate 64 KiB blocks of one object, 40 each; each locks ahead of its
 I/O, so the writes never call each other's locks back, and the object
-verifies. A failed advice call (a batch over 1023 extents: EFBIG) turns
-lockahead off and the writes go on with no-expand locks."""
+verifies. (The failure path -- advice refused, lockahead off, no-expand
+kept -- is tested in tests/unit/client/strided_writer_test.cpp: the bench
+refuses a batch over 1023 before it reaches the writer.)"""
 import json
 
 from conftest import OSTIO
