@@ -163,6 +163,11 @@ lnet::Result<bool, RpcError> LockCache::wait_async_covering(ObjectId object, uin
 lnet::Result<uint64_t, RpcError> LockCache::enqueue_async(ObjectId object, uint32_t mode, Extent extent,
                                                           uint32_t flags)
 {
+    while (_async.size() >= std::max<size_t>(1, _config.max_async_in_flight)) {  // like Lustre's rpcs in flight
+        if (auto polled = _rpc.poll(std::chrono::milliseconds(50)); !polled)
+            return polled.error();
+        collect_async();
+    }
     uint64_t cookie = _next_cookie++;
     ptlrpc::LdlmRequest body{flags, 1, extent_lock_desc(object, mode, extent), {cookie, 0}};
     auto call = _rpc.start(ldlm_request(ptlrpc::Opcode::ldlm_enqueue, body));

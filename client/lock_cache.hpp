@@ -58,6 +58,7 @@ std::string_view mode_name(uint32_t mode);
 struct LockCacheConfig {
     std::chrono::milliseconds grant_timeout{30'000};  // how long to wait for a completion AST
     uint64_t first_cookie = 0;                        // 0: time-based
+    size_t max_async_in_flight = 32;                  // enqueue_async() polls while this many are out
 };
 
 struct LockCounters {
