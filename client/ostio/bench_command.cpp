@@ -23,12 +23,7 @@
 #include "client/ostio/json.hpp"
 #include "client/ostio/object_command.hpp"
 
-#if __has_include("client/strided_writer.hpp")
 #include "client/strided_writer.hpp"
-#define OSTIO_HAVE_STRIDED_WRITER 1
-#else
-#define OSTIO_HAVE_STRIDED_WRITER 0
-#endif
 
 extern char** environ;
 
@@ -147,10 +142,6 @@ lnet::Result<BenchArgs, std::string> read_args(std::span<const std::string_view>
     if (!mode) return std::string("--mode is one of expand, noexpand, lockahead, fpp");
     a.mode = *mode;
     a.mode_text = std::string(*parsed->value("mode"));
-#if !OSTIO_HAVE_STRIDED_WRITER
-    if (a.mode == Mode::lockahead)
-        return std::string("--mode lockahead: this ostio was built without client/strided_writer.hpp");
-#endif
     auto clients = uint_option(*parsed, "clients", 1, 1, 64);
     if (!clients) return clients.error();
     a.clients = static_cast<uint32_t>(*clients);
@@ -279,13 +270,11 @@ int run_worker(std::span<const std::string_view> raw, CommandIo io)
     if (a.rate_mib > 0)
         c.transport().set_rate_limit(static_cast<uint64_t>(a.rate_mib * 1024 * 1024));
     OpenObject file = c.open(object_of(a, a.rank), {.no_expand = a.mode == Mode::noexpand});
-#if OSTIO_HAVE_STRIDED_WRITER
     std::optional<StridedWriter> strided;
     if (a.mode == Mode::lockahead)
         strided.emplace(c, file,
                         StridedConfig{.writers = a.clients, .rank = a.rank, .stripe_size = a.block,
                                       .batch = a.batch, .lockahead = true});
-#endif
     say("ready");
     if (wait_line(c) != "go") return exit_failed;
 
@@ -294,13 +283,11 @@ int run_worker(std::span<const std::string_view> raw, CommandIo io)
     for (uint64_t j = 0; j < a.blocks && error.empty(); ++j) {
         uint64_t offset = offset_of(a, a.rank, j);
         auto bytes = std::span<const std::byte>(data).subspan(j * a.block, a.block);
-#if OSTIO_HAVE_STRIDED_WRITER
         if (strided) {
             auto written = strided->write(offset, bytes);
             if (!written) error = "write at " + std::to_string(offset) + ": " + written.error();
             continue;
         }
-#endif
         auto written = c.write(file, offset, bytes);
         if (!written) error = "write at " + std::to_string(offset) + ": " + written.error().detail;
     }
@@ -318,16 +305,12 @@ int run_worker(std::span<const std::string_view> raw, CommandIo io)
         << ",\"write_rpcs\":" << c.io().counters().write_rpcs.get()
         << ",\"resends\":" << c.rpc().counters().resends.get()
         << ",\"throttled\":" << c.transport().counters().tx_throttled.get();
-#if OSTIO_HAVE_STRIDED_WRITER
     if (strided) out << ",\"lockahead_enabled\":" << (strided->lockahead_enabled() ? "true" : "false");
-#endif
     if (!error.empty()) out << ",\"error\":" << json_string(error);
     out << "}";
     say(out.str());
     wait_line(c);  // "exit" (or EOF): the coordinator has read the server's counters
-#if OSTIO_HAVE_STRIDED_WRITER
     strided.reset();
-#endif
     c.disconnect();
     return error.empty() ? exit_ok : exit_failed;
 }
