@@ -26,6 +26,19 @@ void WritebackCache::add(const ClientLock& lock, uint64_t offset, std::span<cons
     auto last = first;
     while (last != dirty.extents.end() && last->first <= end)
         ++last;
+    // Inside or extending one extent that starts at or before it (sequential
+    // writes): grow that extent in place. Rebuilding it would copy the whole
+    // extent on every write, quadratic in the writes under one lock.
+    if (first != last && std::next(first) == last && first->first <= start) {
+        std::vector<std::byte>& bytes = first->second;
+        uint64_t old_end = first->first + bytes.size();
+        if (end > old_end) {
+            bytes.resize(end - first->first);
+            dirty.bytes += end - old_end;
+        }
+        std::memcpy(bytes.data() + (start - first->first), data.data(), data.size());
+        return;
+    }
     uint64_t merged_start = start;
     uint64_t merged_end = end;
     for (auto it = first; it != last; ++it) {
