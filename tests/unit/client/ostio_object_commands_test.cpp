@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "client/ostio/commands.hpp"
+#include "tests/unit/client/ostio_invocation.hpp"
 #include "client/ostio/object_command.hpp"
 #include "tests/unit/client/ost_harness.hpp"
 
@@ -12,26 +13,6 @@ using namespace ostd;
 using namespace ostd::client;
 using namespace ostd::client::ostio;
 using namespace ostd::client::testing;
-
-namespace {
-
-struct Invocation {
-    int code;
-    std::string out;
-    std::string err;
-};
-
-Invocation run_ostio(std::vector<std::string> args)
-{
-    std::vector<std::string_view> views(args.begin(), args.end());
-    std::ostringstream out, err;
-    int code = dispatch(views, {out, err});
-    return {code, out.str(), err.str()};
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-}  // namespace
 
 TEST(OstioObjectCommands, WriteReadVerifyStatPunchSync)
 {

@@ -4,32 +4,13 @@
 #include <sstream>
 
 #include "client/ostio/commands.hpp"
+#include "tests/unit/client/ostio_invocation.hpp"
 #include "tests/unit/client/loopback_node.hpp"
 
 using namespace ostd;
 using namespace ostd::client;
 using namespace ostd::client::ostio;
 using namespace ostd::client::testing;
-
-namespace {
-
-struct Invocation {
-    int code;
-    std::string out;
-    std::string err;
-};
-
-Invocation run_ostio(std::vector<std::string> args)
-{
-    std::vector<std::string_view> views(args.begin(), args.end());
-    std::ostringstream out, err;
-    int code = dispatch(views, {out, err});
-    return {code, out.str(), err.str()};
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-}  // namespace
 
 TEST(OstioPing, PrintsTheNidsStatusFeaturesAndRoundTrip)
 {
