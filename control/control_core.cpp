@@ -107,9 +107,8 @@ lnet::Result<bool, std::string> ControlCore::start_objects(const objstore::Objec
             _ldlm.note_object_size(change.object, 0, change.size);
     });
     return _objects->start(ost_io_service, _router, _exports, [this](std::function<void()> work) {
-        // Queued, not waited for (a timeout of 0): the ring is MP, workers may post.
-        call([work = std::move(work)](ControlCore&) { work(); }, std::chrono::milliseconds(0));
-        return true;
+        // Queued, not waited for: workers post here (the ring is MP).
+        return post([work = std::move(work)](ControlCore&) { work(); });
     });
 }
 
@@ -135,12 +134,22 @@ size_t ControlCore::serve_workers()
 bool ControlCore::call(std::function<void(ControlCore&)> work, std::chrono::milliseconds timeout)
 {
     auto command = std::make_shared<ControlCommand>(std::move(work));
+    return enqueue(command) && command->wait(timeout);
+}
+
+bool ControlCore::post(std::function<void(ControlCore&)> work)
+{
+    return enqueue(std::make_shared<ControlCommand>(std::move(work)));
+}
+
+bool ControlCore::enqueue(const std::shared_ptr<ControlCommand>& command)
+{
     auto* box = new CommandBox(command);
-    if (rte_ring_mp_enqueue(_commands, box) != 0) {
-        delete box;
-        return false;
-    }
-    return command->wait(timeout);
+    if (rte_ring_mp_enqueue(_commands, box) == 0)
+        return true;
+    delete box;
+    _stats.commands_refused.add();
+    return false;
 }
 
 size_t ControlCore::drain_commands()

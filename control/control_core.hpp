@@ -31,6 +31,7 @@ struct ControlStats {
     lnet::Counter idle_sleeps;
     lnet::Counter requests;
     lnet::Counter commands;
+    lnet::Counter commands_refused;  // the command ring was full
 };
 
 class ControlCore;
@@ -58,6 +59,9 @@ public:
 
     // From any thread: run work on the control core and wait (bounded).
     bool call(std::function<void(ControlCore&)> work, std::chrono::milliseconds timeout);
+    // From any thread: queue work for the control core without waiting; false
+    // (and counted) when the command ring is full.
+    bool post(std::function<void(ControlCore&)> work);
 
     const ControlStats& stats() const { return _stats; }
     const RouterStats& router_stats() const { return _router.stats(); }
@@ -71,6 +75,7 @@ public:
 private:
     size_t serve_workers();
     size_t drain_commands();
+    bool enqueue(const std::shared_ptr<ControlCommand>& command);
 
     dataplane::Dataplane& _dataplane;
     ServicesConfig _services;
