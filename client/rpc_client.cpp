@@ -245,10 +245,14 @@ void RpcClient::expire(Clock::time_point now)
             continue;
         }
         _counters.timeouts.add();
+        // Whether the reply buffer is still posted tells the two failures apart:
+        // nothing matched it, or a reply matched it and never reached this call.
+        bool posted = _transport.endpoint().table().mds().find(call.reply_md) != nullptr;
         complete(id, error(RpcErrc::timeout, describe(call) + ": no reply after " + std::to_string(call.attempts) +
                                                  (call.attempts == 1 ? " attempt (" : " attempts (") +
                                                  std::to_string(call.request.timeout.value_or(_config.timeout).count()) +
-                                                 " ms each)"));
+                                                 " ms each; reply buffer " +
+                                                 (posted ? "still posted)" : "consumed, its event not delivered)")));
     }
 }
 

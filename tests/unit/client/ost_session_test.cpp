@@ -84,7 +84,7 @@ TEST(OstSession, ConnectTimeoutNamesTheRpcTheServerAndTheAttempts)
     OstSession session(rpc);
     auto connection = session.connect();
     ASSERT_FALSE(connection);
-    EXPECT_EQ(connection.error().detail, "OST_CONNECT to 127.0.0.1@tcp: no reply after 4 attempts (40 ms each)");
+    EXPECT_EQ(connection.error().detail, "OST_CONNECT to 127.0.0.1@tcp: no reply after 4 attempts (40 ms each; reply buffer still posted)");
     EXPECT_FALSE(session.connected());
 }
 

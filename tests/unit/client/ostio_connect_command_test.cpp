@@ -61,9 +61,9 @@ TEST(OstioConnect, NoAnswerFailsWithTheRpcAndTheAttempts)
     Invocation run = run_ostio({"connect", "127.0.0.1@tcp", "--port", std::to_string(server.port()), "--timeout", "30",
                                 "--resends", "1", "--json"});
     EXPECT_EQ(run.code, exit_failed);
-    EXPECT_EQ(run.err, "ostio connect: OST_CONNECT to 127.0.0.1@tcp: no reply after 2 attempts (30 ms each)\n");
+    EXPECT_EQ(run.err, "ostio connect: OST_CONNECT to 127.0.0.1@tcp: no reply after 2 attempts (30 ms each; reply buffer still posted)\n");
     EXPECT_TRUE(contains(run.out, "\"connected\":false,\"pinged\":false,\"disconnected\":false,\"errors\":["
-                                  "\"OST_CONNECT to 127.0.0.1@tcp: no reply after 2 attempts (30 ms each)\"]}"))
+                                  "\"OST_CONNECT to 127.0.0.1@tcp: no reply after 2 attempts (30 ms each; reply buffer still posted)\"]}"))
         << run.out;
 }
 

@@ -125,7 +125,7 @@ TEST(RpcClient, GivesUpAfterEveryAttemptWithASentenceSayingSo)
     auto elapsed = std::chrono::steady_clock::now() - start;
     ASSERT_FALSE(reply);
     EXPECT_EQ(reply.error().code, RpcErrc::timeout);
-    EXPECT_EQ(reply.error().detail, "OBD_PING to 127.0.0.1@tcp: no reply after 4 attempts (50 ms each)");
+    EXPECT_EQ(reply.error().detail, "OBD_PING to 127.0.0.1@tcp: no reply after 4 attempts (50 ms each; reply buffer still posted)");
     EXPECT_GE(elapsed, 200ms);
     EXPECT_LT(elapsed, 2000ms);
     EXPECT_TRUE(eventually([&] { return h.server.requests().size() == 4; }));
@@ -145,7 +145,7 @@ TEST(RpcClient, NoResendsMeansOneAttempt)
     Harness h([](const ServedRequest&, size_t) { return Answer{.drop = true}; }, 30ms, 0);
     auto reply = h.rpc.call(ping_request());
     ASSERT_FALSE(reply);
-    EXPECT_EQ(reply.error().detail, "OBD_PING to 127.0.0.1@tcp: no reply after 1 attempt (30 ms each)");
+    EXPECT_EQ(reply.error().detail, "OBD_PING to 127.0.0.1@tcp: no reply after 1 attempt (30 ms each; reply buffer still posted)");
 }
 
 TEST(RpcClient, LateReplyAfterGivingUpIsDroppedNotDeliveredToTheNextCall)
