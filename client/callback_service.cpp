@@ -120,16 +120,10 @@ void CallbackService::reply(const lnet::Request& request, const ptlrpc::PtlrpcBo
     params.status = status;
     std::vector<std::byte> bytes = ptlrpc::build_reply(body, msg_flags, params, buffers);
     uint32_t offset = (msg_flags & ptlrpc::msghdr_at_support) ? ptlrpc::at_reply_offset : 0;
-    lnet::MdSpec source{bytes, 0, 1, 0, true, nullptr, 0};
-    auto md = _transport.endpoint().bind(source);
-    if (!md)
-        return;
-    // The MD (and bytes) are done with once put() returns: the datagram is out.
-    auto sent = _transport.endpoint().put(*md, request.peer, ptlrpc::portal::ldlm_cb_reply, request.match_bits,
-                                          lnet::PutOptions{.remote_offset = offset}, _transport);
-    if (sent != lnet::SendStatus::sent)
-        _transport.endpoint().unlink(*md);
-    else
+    auto sent = _transport.endpoint().put_bytes(bytes, request.peer, ptlrpc::portal::ldlm_cb_reply,
+                                                request.match_bits, lnet::PutOptions{.remote_offset = offset},
+                                                _transport);
+    if (sent == lnet::SendStatus::sent)
         _counters.replies.add();
 }
 

@@ -127,15 +127,9 @@ lnet::Result<bool, RpcError> RpcClient::send(Pending& call)
     header.repsize = _config.max_reply;
     call.sent = ptlrpc::build_request(call.request.opc, body, buffers, header);
 
-    // The source MD lives for one PUT; without an event queue, no SEND event.
-    lnet::MdSpec source{call.sent, 0, 1, 0, true, nullptr, 0};
-    auto md = _transport.endpoint().bind(source);
-    if (!md)
-        return error(RpcErrc::send, "cannot bind the request of " + describe(call));
-    lnet::SendStatus status = _transport.endpoint().put(*md, _config.server, call.route.request_portal, call.xid,
-                                                        lnet::PutOptions{}, _transport);
+    lnet::SendStatus status = _transport.endpoint().put_bytes(call.sent, _config.server, call.route.request_portal,
+                                                              call.xid, lnet::PutOptions{}, _transport);
     if (status != lnet::SendStatus::sent) {
-        _transport.endpoint().unlink(*md);
         std::string why = _transport.last_send_error() ? _transport.last_send_error()->message()
                           : status == lnet::SendStatus::too_long
                               ? "request of " + std::to_string(call.sent.size()) + " bytes is over max_payload"

@@ -351,6 +351,20 @@ SendStatus Endpoint::put(MdHandle handle, ProcessId target, uint32_t portal, uin
     return SendStatus::sent;
 }
 
+SendStatus Endpoint::put_bytes(std::span<const std::byte> bytes, ProcessId target, uint32_t portal,
+                               uint64_t match_bits, const PutOptions& options, TxSink& tx)
+{
+    // The memory is only read, while put() copies it into the frame.
+    MdSpec md{std::span(const_cast<std::byte*>(bytes.data()), bytes.size()), 0, 1, 0, true, nullptr, 0};
+    auto handle = bind(md);
+    if (!handle)
+        return SendStatus::too_long;  // the only refusal of such an MD: beyond 4 GiB
+    SendStatus status = put(*handle, target, portal, match_bits, options, tx);
+    if (status != SendStatus::sent)
+        unlink(*handle);
+    return status;
+}
+
 void Endpoint::complete_send(uint32_t slot, MdHandle handle, Event event)
 {
     const MdMemory& mem = _table.mds().memory(slot);

@@ -73,6 +73,11 @@ public:
     // Initiator side: a SEND event follows each message sent.
     SendStatus put(MdHandle md, ProcessId target, uint32_t portal, uint64_t match_bits,
                    const PutOptions& options, TxSink& tx);
+    // Sends bytes as one PUT with no events (a reply, an AST): a one-shot MD
+    // that goes with its SEND, or is unlinked when the PUT cannot go. The
+    // bytes are copied into the frame before this returns.
+    SendStatus put_bytes(std::span<const std::byte> bytes, ProcessId target, uint32_t portal, uint64_t match_bits,
+                         const PutOptions& options, TxSink& tx);
     // Asks for md.length bytes from the target's MD; the REPLY lands at offset 0.
     SendStatus get(MdHandle md, ProcessId target, uint32_t portal, uint64_t match_bits,
                    uint32_t remote_offset, TxSink& tx);

@@ -35,13 +35,7 @@ bool WorkerAstSender::send(const AstTarget& to, uint64_t xid, std::vector<std::b
     bool queued = submit(to.worker, [bytes, peer, xid](dataplane::Worker& worker, AstReplyIntake& intake) {
         if (!intake.expect(peer, xid, worker))
             return;  // no ME, no AST: the control core's deadline covers it
-        lnet::MdSpec md{*bytes, 0, 1, 0, true, nullptr, 0};
-        auto handle = worker.endpoint().bind(md);
-        if (!handle)
-            return;
-        if (worker.endpoint().put(*handle, peer, lnet::ptlrpc::portal::ldlm_cb_request, xid, {}, worker.tx()) !=
-            lnet::SendStatus::sent)
-            worker.endpoint().unlink(*handle);
+        worker.endpoint().put_bytes(*bytes, peer, lnet::ptlrpc::portal::ldlm_cb_request, xid, {}, worker.tx());
     });
     (queued ? _stats.sent : _stats.refused).add();
     return queued;

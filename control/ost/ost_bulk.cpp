@@ -259,19 +259,9 @@ void OstIo::reply(Rpc& rpc, lnet::TxSink& tx)
 bool OstIo::send_reply(lnet::ProcessId peer, uint64_t xid, uint32_t msg_flags, std::span<const std::byte> bytes,
                        lnet::TxSink& tx)
 {
-    // One SEND and gone: the bytes are copied into the frame as it is sent.
-    lnet::MdSpec md;
-    md.buffer = std::span(const_cast<std::byte*>(bytes.data()), bytes.size());
-    md.threshold = 1;
-    auto handle = _endpoint.bind(md);
-    if (!handle)
-        return false;
     lnet::PutOptions options;
     options.remote_offset = (msg_flags & ptlrpc::msghdr_at_support) ? ptlrpc::at_reply_offset : 0;
-    if (_endpoint.put(*handle, peer, ptlrpc::portal::osc_reply, xid, options, tx) == lnet::SendStatus::sent)
-        return true;
-    _endpoint.unlink(*handle);
-    return false;
+    return _endpoint.put_bytes(bytes, peer, ptlrpc::portal::osc_reply, xid, options, tx) == lnet::SendStatus::sent;
 }
 
 void OstIo::reply_error(const ptlrpc::PtlrpcBody& body, uint32_t msg_flags, lnet::ProcessId peer, uint64_t xid,

@@ -13,15 +13,9 @@ void ReplySender::send(const dataplane::IncomingRpc& request, uint32_t reply_por
     uint32_t offset = at_support ? at_reply_offset : 0;
     auto command = std::make_shared<dataplane::WorkerCommand>([bytes, peer, xid, reply_portal, offset](
                                                                   dataplane::Worker& worker) {
-        // One SEND and gone: the bytes are copied into the frame as it is sent.
-        lnet::MdSpec md{*bytes, 0, 1, 0, true, nullptr, 0};
-        auto handle = worker.endpoint().bind(md);
-        if (!handle)
-            return;
         lnet::PutOptions options;
         options.remote_offset = offset;
-        if (worker.endpoint().put(*handle, peer, reply_portal, xid, options, worker.tx()) != lnet::SendStatus::sent)
-            worker.endpoint().unlink(*handle);  // the client resends; counted by the endpoint
+        worker.endpoint().put_bytes(*bytes, peer, reply_portal, xid, options, worker.tx());  // else the client resends
     });
     if (request.worker < _dataplane.workers().size() && _dataplane.workers()[request.worker]->submit(command))
         _stats.sent.add();

@@ -322,3 +322,20 @@ TEST_F(EndpointTest, ReceiveDecodesDatagramsAndCountsNoops)
     EXPECT_EQ(endpoint.receive(full, tx).status, ReceiveStatus::delivered);
     EXPECT_EQ(endpoint.counters().received_of(MsgType::put).get(), 1u);
 }
+
+TEST_F(EndpointTest, PutBytesSendsOncePostsNothingAndLeavesNoMd)
+{
+    size_t live = endpoint.table().mds().live_count();
+    std::string text = "reply";
+    EXPECT_EQ(endpoint.put_bytes(bytes(text), client, 4, 1280, {.remote_offset = 224}, tx), SendStatus::sent);
+    ASSERT_EQ(tx.sent.size(), 1u);
+    EXPECT_EQ(std::get<PutFields>(tx.sent[0].header.fields).offset, 224u);
+    EXPECT_EQ(std::get<PutFields>(tx.sent[0].header.fields).match_bits, 1280u);
+    EXPECT_EQ(std::string(reinterpret_cast<char*>(tx.sent[0].payload.data()), 5), "reply");
+    EXPECT_EQ(endpoint.table().mds().live_count(), live);  // gone with its SEND
+    Event e;
+    EXPECT_FALSE(eq.poll(e));
+    tx.refuse = true;
+    EXPECT_EQ(endpoint.put_bytes(bytes(text), client, 4, 1408, {}, tx), SendStatus::pushback);
+    EXPECT_EQ(endpoint.table().mds().live_count(), live);  // unlinked when it could not go
+}
