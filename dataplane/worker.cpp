@@ -268,16 +268,15 @@ Worker::Acceptance Worker::accept_lnet(rte_mbuf* m, const ParsedPacket& packet, 
                                        lnet::LnetHeader& header)
 {
     lnet::EndpointCounters& counters = _endpoint.counters();
-    auto frame = lnet::decode_frame(packet.payload, _setup.config->lnet.max_payload);
-    if (!frame) {
-        counters.drops.count(frame.error());
+    bool noop = false;
+    if (auto decoded = lnet::decode_frame(packet.payload, _setup.config->lnet.max_payload, header, noop); !decoded) {
+        counters.drops.count(decoded.error());
         return Acceptance::refused;
     }
-    if (!frame->header) {
+    if (noop) {
         counters.noops.add();
         return Acceptance::refused;
     }
-    header = *frame->header;
     if (header.src_nid != lnet::Nid::tcp(packet.source.ip, _setup.config->network.net_number)) {
         _stats.drops.count(NetDrop::nid_spoofed);
         return Acceptance::refused;

@@ -17,30 +17,37 @@ uint32_t socklnd_checksum(std::span<const std::byte> datagram)
     return crc32_le(crc, datagram.subspan(at + 4));
 }
 
-Result<Frame, DropReason> decode_frame(std::span<const std::byte> datagram, uint32_t max_payload_bytes)
+Status<DropReason> decode_frame(std::span<const std::byte> datagram, uint32_t max_payload_bytes,
+                                LnetHeader& header, bool& noop)
 {
     auto socklnd = decode_socklnd_header(datagram);
     if (!socklnd)
         return socklnd.error();
-    Frame frame{*socklnd, std::nullopt, {}};
-    if (socklnd->type == SocklndType::noop) {
-        if (datagram.size() != SocklndHeader::size)
-            return DropReason::length_mismatch;
-        return frame;
-    }
+    noop = socklnd->type == SocklndType::noop;
+    if (noop)
+        return datagram.size() == SocklndHeader::size ? Status<DropReason>{} : DropReason::length_mismatch;
 
-    auto header = decode_lnet_header(datagram.subspan(SocklndHeader::size));
-    if (!header)
-        return header.error();
-    if (header->payload_length > max_payload_bytes)
+    if (auto decoded = decode_lnet_header(datagram.subspan(SocklndHeader::size), header); !decoded)
+        return decoded.error();
+    if (header.payload_length > max_payload_bytes)
         return DropReason::payload_too_long;
-    if (datagram.size() != frame_overhead + header->payload_length)
+    if (datagram.size() != frame_overhead + header.payload_length)
         return DropReason::length_mismatch;
     if (socklnd->checksum != 0 && socklnd->checksum != socklnd_checksum(datagram))
         return DropReason::bad_checksum;
-    frame.header = *header;
-    frame.payload = datagram.subspan(frame_overhead);
-    return frame;
+    return {};
+}
+
+Result<Frame, DropReason> decode_frame(std::span<const std::byte> datagram, uint32_t max_payload_bytes)
+{
+    LnetHeader header;
+    bool noop = false;
+    if (auto status = decode_frame(datagram, max_payload_bytes, header, noop); !status)
+        return status.error();
+    auto socklnd = decode_socklnd_header(datagram);
+    if (noop)
+        return Frame{*socklnd, std::nullopt, {}};
+    return Frame{*socklnd, header, datagram.subspan(frame_overhead)};
 }
 
 size_t encode_frame(const LnetHeader& header, std::span<const std::byte> payload,

@@ -26,6 +26,11 @@ struct Frame {
 Result<Frame, DropReason> decode_frame(std::span<const std::byte> datagram,
                                        uint32_t max_payload_bytes = max_payload);
 
+// The data path's form: the LNET header decoded straight into header (left
+// unspecified for a NOOP, which sets noop), nothing copied around.
+Status<DropReason> decode_frame(std::span<const std::byte> datagram, uint32_t max_payload_bytes,
+                                LnetHeader& header, bool& noop);
+
 struct EncodeOptions {
     bool checksum = false;  // we send 0 (DESIGN.md 4.6); tests exercise the other side
 };

@@ -66,10 +66,17 @@ void encode_lnet_header(const LnetHeader& header, std::span<std::byte, LnetHeade
 
 Result<LnetHeader, DropReason> decode_lnet_header(std::span<const std::byte> in)
 {
+    LnetHeader header;
+    if (auto status = decode_lnet_header(in, header); !status)
+        return status.error();
+    return header;
+}
+
+Status<DropReason> decode_lnet_header(std::span<const std::byte> in, LnetHeader& header)
+{
     if (in.size() < LnetHeader::size)
         return DropReason::truncated_lnet_header;
     const std::byte* h = in.data();
-    LnetHeader header;
     header.dest_nid = Nid{load_le<uint64_t>(h + 0)};
     header.src_nid = Nid{load_le<uint64_t>(h + 8)};
     header.dest_pid = load_le<uint32_t>(h + 16);
@@ -113,7 +120,7 @@ Result<LnetHeader, DropReason> decode_lnet_header(std::span<const std::byte> in)
         return DropReason::payload_not_allowed;
     if (header.payload_length > max_payload)
         return DropReason::payload_too_long;
-    return header;
+    return {};
 }
 
 }  // namespace ostd::lnet

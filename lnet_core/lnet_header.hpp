@@ -83,5 +83,7 @@ void encode_lnet_header(const LnetHeader& header, std::span<std::byte, LnetHeade
 // Validates the type, the payload rules of each type (ACK and GET carry none,
 // PUT and REPLY at most max_payload) and the portal index.
 Result<LnetHeader, DropReason> decode_lnet_header(std::span<const std::byte> in);
+// The same, into header (unspecified on failure): the data path's form.
+Status<DropReason> decode_lnet_header(std::span<const std::byte> in, LnetHeader& header);
 
 }  // namespace ostd::lnet

@@ -27,4 +27,21 @@ private:
     bool _ok;
 };
 
+// Success, or the reason for failure: for calls that fill an out-parameter
+// in place (the data path decodes into the burst's own arrays).
+template <typename Error>
+class Status {
+public:
+    Status() = default;
+    Status(Error error) : _error(error), _ok(false) {}
+
+    bool ok() const { return _ok; }
+    explicit operator bool() const { return _ok; }
+    Error error() const { assert(!_ok); return _error; }
+
+private:
+    Error _error{};
+    bool _ok = true;
+};
+
 }  // namespace ostd::lnet
