@@ -1,6 +1,7 @@
 #include "lnet_core/ptlrpc/ldlm_wire.hpp"
 
 #include <algorithm>
+#include <bit>
 
 #include "lnet_core/byte_order.hpp"
 
@@ -75,6 +76,21 @@ Result<LdlmRequest, MessageError> decode_ldlm_request(std::span<const std::byte>
     request.handles.resize(std::max<size_t>(request.lock_count, 2));
     for (size_t i = 0; i < request.handles.size(); ++i)
         request.handles[i] = load_le<uint64_t>(r + LdlmRequest::handles_offset + 8 * i);
+    return request;
+}
+
+Result<LdlmRequest, MessageError> check_ldlm_request(std::span<const std::byte> in, bool enqueue)
+{
+    auto request = decode_ldlm_request(in);
+    if (!request || !enqueue)
+        return request;
+    const LockDesc& desc = request->desc;
+    if (desc.resource_type != ldlm_extent_type)
+        return MessageError::bad_resource_type;
+    if (!std::has_single_bit(desc.req_mode) || desc.req_mode > lock_mode::group)
+        return MessageError::bad_lock_mode;
+    if (desc.extent.start > desc.extent.end)
+        return MessageError::bad_extent;
     return request;
 }
 

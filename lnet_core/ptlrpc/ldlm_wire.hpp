@@ -90,6 +90,11 @@ std::vector<std::byte> encode_ldlm_request(const LdlmRequest& request);
 // (lock_count_overflow). handles holds lock_count entries, but never fewer than 2.
 Result<LdlmRequest, MessageError> decode_ldlm_request(std::span<const std::byte> in);
 
+// What a server checks of a request's ldlm_request before acting on it: that
+// it decodes (above) and, for an enqueue, names an EXTENT resource, one of the
+// seven lock modes and an extent that does not end before it starts.
+Result<LdlmRequest, MessageError> check_ldlm_request(std::span<const std::byte> in, bool enqueue);
+
 std::array<std::byte, LdlmReply::size> encode_ldlm_reply(const LdlmReply& reply);
 Result<LdlmReply, MessageError> decode_ldlm_reply(std::span<const std::byte> in);
 

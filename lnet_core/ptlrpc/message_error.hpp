@@ -20,11 +20,15 @@ enum class MessageError : uint8_t {
     // ptlrpc_body
     short_body,           // buffer 0 shorter than 184 bytes
     bad_message_type,     // pb_type is not REQUEST / REPLY / ERR where one is needed
+    bad_version,          // pb_version is not the opcode's (OBD / OST / DLM, upper 16 bits)
     // typed buffers
     short_buffer,         // a body shorter than its fixed size
     lock_count_overflow,  // ldlm_request.lock_count larger than the buffer holds
     bad_array_length,     // an array buffer that is not a whole number of elements
     bad_ladvise_magic,
+    bad_resource_type,    // an enqueue for anything but an EXTENT resource
+    bad_lock_mode,        // an enqueue's req_mode is not one of the seven LCK_* modes
+    bad_extent,           // an enqueue's extent starts after it ends
     // RPC layouts
     unknown_opcode,
     missing_buffer,       // fewer buffers than the opcode's layout needs

@@ -103,6 +103,16 @@ bool check_brw_counts(const Message& msg)
     return expected == msg.buffer(3).size() / NiobufRemote::size;
 }
 
+// Lustre compares the upper 16 bits (LUSTRE_VERSION_MASK); the low ones are
+// PTLRPC_MSG_VERSION.
+constexpr uint32_t version_mask = 0xffff0000;
+
+bool is_lock_request(Opcode opc)
+{
+    return opc == Opcode::ldlm_enqueue || opc == Opcode::ldlm_cancel || opc == Opcode::ldlm_convert ||
+           opc == Opcode::ldlm_bl_callback || opc == Opcode::ldlm_cp_callback || opc == Opcode::ldlm_gl_callback;
+}
+
 }  // namespace
 
 const RpcLayout* rpc_layout(uint32_t opc)
@@ -123,9 +133,16 @@ Result<PtlrpcBody, MessageError> check_request(const Message& msg)
     const RpcLayout* layout = rpc_layout(body->opc);
     if (!layout)
         return MessageError::unknown_opcode;
+    if ((body->version & version_mask) != (rpc_route(layout->opc)->version & version_mask))
+        return MessageError::bad_version;
     MessageError error{};
     if (!check_buffers(msg, layout->request, error))
         return error;
+    if (is_lock_request(layout->opc)) {
+        auto lock = check_ldlm_request(msg.buffer(1), layout->opc == Opcode::ldlm_enqueue);
+        if (!lock)
+            return lock.error();
+    }
     bool brw = layout->opc == Opcode::ost_read || layout->opc == Opcode::ost_write;
     if (brw && !check_brw_counts(msg))
         return MessageError::niobuf_count_mismatch;

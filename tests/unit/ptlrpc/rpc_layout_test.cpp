@@ -26,6 +26,8 @@ std::vector<std::byte> ldlm_request_bytes()
 {
     LdlmRequest r;
     r.lock_count = 1;
+    r.desc.req_mode = lock_mode::pw;
+    r.desc.extent = {0, 4095, 0};
     r.handles = {0x1234};
     return encode_ldlm_request(r);
 }
@@ -198,6 +200,50 @@ TEST(RpcLayout, ARequestMustBeARequestWithAWholeBody)
     auto short_body = zeros(100);
     EXPECT_EQ(check_request_bytes(encode_message({std::span<const std::byte>(short_body)})).error(),
               MessageError::short_body);
+}
+
+TEST(RpcLayout, AVersionOfAnotherServiceIsRefused)
+{
+    auto bytes = request(Opcode::ldlm_enqueue, request_buffers(Opcode::ldlm_enqueue));
+    put32(bytes, 40 + 12, 0x00030003);  // pb_version of buffer 0 (at 40): OST, not DLM
+    EXPECT_EQ(check_request_bytes(bytes).error(), MessageError::bad_version);
+    put32(bytes, 40 + 12, 0x00040001);  // DLM with other PTLRPC_MSG_VERSION bits: Lustre's mask ignores them
+    EXPECT_TRUE(check_request_bytes(bytes).ok());
+}
+
+// An ldlm_request as request_buffers makes it, with one field changed.
+std::vector<std::byte> lock_request_with(size_t offset, uint32_t value)
+{
+    auto bytes = ldlm_request_bytes();
+    put32(bytes, offset, value);
+    return bytes;
+}
+
+MessageError lock_request_error(Opcode opc, const std::vector<std::byte>& ldlm_request)
+{
+    Buffers buffers = request_buffers(opc);
+    buffers[0] = ldlm_request;
+    auto checked = check_request_bytes(request(opc, buffers));
+    return checked ? MessageError::count_ : checked.error();
+}
+
+TEST(RpcLayout, LockRequestsMayNotClaimMoreHandlesThanTheyCarry)
+{
+    for (Opcode opc : {Opcode::ldlm_enqueue, Opcode::ldlm_cancel, Opcode::ldlm_bl_callback})
+        EXPECT_EQ(lock_request_error(opc, lock_request_with(4, 3)), MessageError::lock_count_overflow)
+            << opcode_name(opc);
+}
+
+TEST(RpcLayout, AnEnqueueNeedsAnExtentResourceAKnownModeAndAnOrderedExtent)
+{
+    constexpr size_t type = 8, mode = 8 + 40, start = 8 + 48;
+    EXPECT_EQ(lock_request_error(Opcode::ldlm_enqueue, lock_request_with(type, 10)), MessageError::bad_resource_type);
+    for (uint32_t bad : {0u, 3u, 128u, 0x80000000u})
+        EXPECT_EQ(lock_request_error(Opcode::ldlm_enqueue, lock_request_with(mode, bad)), MessageError::bad_lock_mode)
+            << bad;
+    EXPECT_EQ(lock_request_error(Opcode::ldlm_enqueue, lock_request_with(start, 4096)), MessageError::bad_extent);
+    // A cancel's descriptor is not a lock request: only its handles count.
+    EXPECT_EQ(lock_request_error(Opcode::ldlm_cancel, lock_request_with(mode, 0)), MessageError::count_);
 }
 
 TEST(RpcLayout, BrwRefusesNiobufsTheIoobjsDoNotAccountFor)
