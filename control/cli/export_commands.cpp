@@ -3,7 +3,7 @@
 //
 //   show exports  -> {"exports": [{"handle": "0x...", "uuid", "nid", "pid", "worker", "conn_cnt",
 //                                  "idle_s", "evicted"}], "requests", "not_connected", "unsupported",
-//                     "malformed", "replies_refused"}
+//                     "malformed", "malformed_by_reason": {reason: n}, "replies_refused"}
 //   evict NID     -> {"evicted": N}: every export of that NID is refused until it
 //                    reconnects; its locks are released at once and their waiters granted
 #include <chrono>
@@ -51,12 +51,18 @@ void show_exports(Session& session)
         return;
     }
     const RouterStats& router = control.router_stats();
+    Value malformed = Value::object();
+    for (size_t i = 0; i < lnet::ptlrpc::message_error_count; ++i) {
+        auto reason = static_cast<lnet::ptlrpc::MessageError>(i);
+        malformed.set(std::string(lnet::ptlrpc::message_error_name(reason)), router.malformed.get(reason));
+    }
     session.show(Value::object()
                      .set("exports", *list)
                      .set("requests", control.stats().requests.get())
                      .set("not_connected", router.refused_not_connected.get())
                      .set("unsupported", router.unsupported.get())
                      .set("malformed", router.malformed.total())
+                     .set("malformed_by_reason", malformed)
                      .set("replies_refused", control.reply_stats().refused.get()));
 }
 
