@@ -136,6 +136,8 @@ public:
     // the transport (the lock callback service) handle what arrived while
     // this client waits. It may make calls of its own (they nest).
     void set_poll_hook(std::function<void()> hook) { _poll_hook = std::move(hook); }
+    // The hook installed now (so another can be chained in front of it).
+    const std::function<void()>& poll_hook() const { return _poll_hook; }
 
     // The export the server gave at connect: carried in every later pb_handle.
     void set_export(uint64_t handle, uint32_t conn_cnt);
