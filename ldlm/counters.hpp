@@ -16,6 +16,8 @@ struct Counters {
     std::uint64_t refusals = 0;        // all refused enqueues
     std::uint64_t speculative_refusals = 0;
     std::uint64_t group_refusals = 0;  // BLOCK_NOWAIT / group request hit a group lock
+    std::uint64_t client_limit_refusals = 0;    // over LockLimits::max_per_client
+    std::uint64_t resource_limit_refusals = 0;  // over LockLimits::max_per_resource
     std::uint64_t blocking_asts = 0;
     std::uint64_t completion_asts = 0;
     std::uint64_t cancels = 0;         // locks cancelled, eviction included

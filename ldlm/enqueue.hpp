@@ -32,6 +32,8 @@ enum class RefusalReason : std::uint8_t {
     handle_in_use,          // same client handle, different resource or mode
     speculative_conflict,   // "would block": -EAGAIN on the wire
     group_conflict,         // BLOCK_NOWAIT (or a group request) met a group lock
+    client_lock_limit,      // the client holds max_per_client locks: -EINPROGRESS on the wire
+    resource_lock_limit,    // the resource holds max_per_resource locks: -EINPROGRESS
 };
 
 struct EnqueueResult {

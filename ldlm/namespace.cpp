@@ -10,6 +10,8 @@ EnqueueResult refused(RefusalReason reason, Counters& counters) {
     ++counters.refusals;
     if (reason == RefusalReason::speculative_conflict) ++counters.speculative_refusals;
     if (reason == RefusalReason::group_conflict) ++counters.group_refusals;
+    if (reason == RefusalReason::client_lock_limit) ++counters.client_limit_refusals;
+    if (reason == RefusalReason::resource_lock_limit) ++counters.resource_limit_refusals;
     EnqueueResult out;
     out.status = EnqueueStatus::refused;
     out.reason = reason;
@@ -64,6 +66,10 @@ EnqueueResult LockNamespace::enqueue(const EnqueueRequest& raw) {
         if (auto l = c->second.find(req.client_handle); l != c->second.end())
             return answer_resend(*l->second, req);
     }
+
+    // Like Lustre, the budget is checked after resend detection (a resend
+    // names a lock already counted) and before anything is created.
+    if (RefusalReason r = over_budget(req); r != RefusalReason::none) return refused(r, _counters);
 
     ConflictScan scan;
     if (const Resource* existing = find_resource(req.resource)) scan = scan_conflicts(*existing, req);
@@ -125,6 +131,14 @@ EnqueueResult LockNamespace::answer_resend(const Lock& lock, const EnqueueReques
         out.flags = flag::block_granted;
     }
     return out;
+}
+
+RefusalReason LockNamespace::over_budget(const EnqueueRequest& req) const {
+    if (client_lock_count(req.client) >= _cfg.limits.max_per_client) return RefusalReason::client_lock_limit;
+    const Resource* res = find_resource(req.resource);
+    if (res != nullptr && res->lock_count() >= _cfg.limits.max_per_resource)
+        return RefusalReason::resource_lock_limit;
+    return RefusalReason::none;
 }
 
 // Expansion is decided now, against what is granted and waiting at this moment.
@@ -264,6 +278,25 @@ std::vector<LockInfo> LockNamespace::resource_locks(const ResourceName& name) co
     if (res == nullptr) return out;
     for (LockMode m : all_modes) res->granted(m).visit_all([&](const Lock* l) { out.push_back(info_of(*l)); });
     for (const Lock* w : res->waiting()) out.push_back(info_of(*w));
+    return out;
+}
+
+std::size_t LockNamespace::client_lock_count(ClientId client) const {
+    auto c = _by_client.find(client);
+    return c == _by_client.end() ? 0 : c->second.size();
+}
+
+std::vector<ClientLockCount> LockNamespace::client_lock_counts() const {
+    std::vector<ClientLockCount> out;
+    for (const auto& [client, locks] : _by_client)
+        if (!locks.empty()) out.push_back(ClientLockCount{client, locks.size()});
+    return out;
+}
+
+std::vector<ResourceLockCount> LockNamespace::resource_lock_counts() const {
+    std::vector<ResourceLockCount> out;
+    for (const auto& [name, res] : _resources)
+        if (res->has_locks()) out.push_back(ResourceLockCount{name, res->granted_count(), res->waiting().size()});
     return out;
 }
 

@@ -15,6 +15,7 @@
 #include "ldlm/extent_policy.hpp"
 #include "ldlm/glimpse_plan.hpp"
 #include "ldlm/lock.hpp"
+#include "ldlm/lock_budget.hpp"
 #include "ldlm/lvb.hpp"
 #include "ldlm/resource.hpp"
 
@@ -22,6 +23,7 @@ namespace ostd::ldlm {
 
 struct NamespaceConfig {
     ExpansionConfig expansion;
+    LockLimits limits;
     std::uint64_t cookie_seed = 0x6f737464;  // vary per boot in production
 };
 
@@ -48,6 +50,12 @@ public:
     std::vector<LockInfo> resource_locks(const ResourceName& name) const;
     std::optional<Lvb> lvb(const ResourceName& name) const;
     std::size_t lock_count() const { return _locks.size(); }
+    // Clients holding at least one lock, and resources with at least one
+    // (in no particular order): the budget as the CLI shows it.
+    std::vector<ClientLockCount> client_lock_counts() const;
+    std::vector<ResourceLockCount> resource_lock_counts() const;
+    std::size_t client_lock_count(ClientId client) const;
+    const LockLimits& limits() const { return _cfg.limits; }
 
     const Counters& counters() const { return _counters; }
     const ExpansionConfig& expansion() const { return _cfg.expansion; }
@@ -55,6 +63,7 @@ public:
 
 private:
     EnqueueResult answer_resend(const Lock& lock, const EnqueueRequest& req);
+    RefusalReason over_budget(const EnqueueRequest& req) const;
     void grant(Lock& lock);
     void send_blocking_asts(const Lock& waiter, std::vector<Action>& out);
     void reprocess(Resource& res, std::vector<Action>& out);

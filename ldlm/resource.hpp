@@ -31,6 +31,7 @@ public:
     const IntervalTree<Lock>& granted(LockMode m) const { return _granted[mode_index(m)]; }
     const std::list<Lock*>& waiting() const { return _waiting; }
     std::size_t granted_count() const;
+    std::size_t lock_count() const { return granted_count() + _waiting.size(); }
     bool has_locks() const { return granted_count() != 0 || !_waiting.empty(); }
 
     // Calls fn(const Lock*) for each granted lock that conflicts with a lock
