@@ -56,6 +56,8 @@ public:
     std::vector<ResourceLockCount> resource_lock_counts() const;
     std::size_t client_lock_count(ClientId client) const;
     const LockLimits& limits() const { return _cfg.limits; }
+    // New caps apply to later enqueues; locks already held stay.
+    void set_limits(const LockLimits& limits) { _cfg.limits = limits; }
 
     const Counters& counters() const { return _counters; }
     const ExpansionConfig& expansion() const { return _cfg.expansion; }

@@ -36,6 +36,11 @@ struct LdlmConfig {
     uint32_t waiter_limit = 4;              // beyond this many conflicting waiters, keep the start
     uint32_t callback_timeout_ms = 5000;    // a called-back lock not cancelled by then: evict
     uint32_t glimpse_timeout_ms = 2000;     // a glimpse answers with what came back by then
+    // The lock budget (granted + waiting): beyond it enqueues get -EINPROGRESS.
+    // Per client: well above a client's LRU (1024) plus a lockahead batch.
+    // Per resource: 64 strided writers x 500 lockahead extents fit.
+    uint32_t max_locks_per_client = 4096;
+    uint32_t max_locks_per_resource = 32768;
 };
 
 struct CliConfig {

@@ -168,6 +168,10 @@ void read_ldlm(YamlSection ldlm, LdlmConfig& out)
         static_cast<uint32_t>(ldlm.uint("callback_timeout_ms", out.callback_timeout_ms, 100, 3'600'000));
     out.glimpse_timeout_ms =
         static_cast<uint32_t>(ldlm.uint("glimpse_timeout_ms", out.glimpse_timeout_ms, 10, 600'000));
+    out.max_locks_per_client =
+        static_cast<uint32_t>(ldlm.uint("max_locks_per_client", out.max_locks_per_client, 1, 1u << 24));
+    out.max_locks_per_resource =
+        static_cast<uint32_t>(ldlm.uint("max_locks_per_resource", out.max_locks_per_resource, 1, 1u << 24));
     ldlm.finish();
 }
 

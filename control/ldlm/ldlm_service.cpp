@@ -25,6 +25,21 @@ bool is_glimpse(const RpcCall& call, const ptlrpc::LdlmRequest& request)
     return intent && (intent->opc & ptlrpc::it_glimpse);
 }
 
+// The status an enqueue refusal is answered with; 0: a bad request (-EINVAL).
+int32_t refusal_status(ldlm::RefusalReason reason)
+{
+    switch (reason) {
+    case ldlm::RefusalReason::speculative_conflict:
+    case ldlm::RefusalReason::group_conflict:
+        return -EAGAIN;  // would block
+    case ldlm::RefusalReason::client_lock_limit:
+    case ldlm::RefusalReason::resource_lock_limit:
+        return -EINPROGRESS;  // Lustre's "too many granted locks, retry later"
+    default:
+        return 0;
+    }
+}
+
 // The enqueue reply: [ldlm_reply][ost_lvb].
 std::vector<std::byte> enqueue_reply(const ptlrpc::PtlrpcBody& body, uint32_t msg_flags, int32_t status,
                                      const ptlrpc::LdlmReply& reply, const ldlm::Lvb& lvb)
@@ -99,13 +114,10 @@ void LdlmService::enqueue(const RpcCall& call)
     ptlrpc::LdlmReply reply;
     reply.desc = desc;
     if (result.status == ldlm::EnqueueStatus::refused) {
-        bool would_block = result.reason == ldlm::RefusalReason::speculative_conflict ||
-                           result.reason == ldlm::RefusalReason::group_conflict;
-        if (!would_block) {
+        if (int32_t status = refusal_status(result.reason); status != 0)
+            send_enqueue_reply(call, status, reply, {});
+        else
             call.fail(EINVAL);
-            return;
-        }
-        send_enqueue_reply(call, -EAGAIN, reply, {});
         return;
     }
     bool granted = result.status == ldlm::EnqueueStatus::granted;

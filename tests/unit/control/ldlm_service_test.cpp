@@ -479,3 +479,30 @@ TEST_F(LdlmServiceTest, DisconnectReleasesTheClientsLocks)
     ldlm.tick(now);
     EXPECT_EQ(ldlm.stats().evictions.get(), 0u);
 }
+
+TEST_F(LdlmServiceTest, EnqueuesBeyondTheLockBudgetAnswerEinprogressAndDisconnectFreesIt)
+{
+    ldlm.locks().set_limits({2, 3});
+    uint64_t a = connect_as(1), b = connect_as(2);
+    auto lockahead = [](uint64_t n, uint64_t object = 7) {
+        return Lock{ptlrpc::lock_mode::pw, n * 4096, n * 4096 + 4095,
+                    ptlrpc::ldlm_flag::speculative | ptlrpc::ldlm_flag::no_expansion, object};
+    };
+    EXPECT_EQ(enqueue(1, a, 0xa1, lockahead(1)).body.status, 0);
+    EXPECT_EQ(enqueue(1, a, 0xa2, lockahead(2)).body.status, 0);
+    auto over_client = enqueue(1, a, 0xa3, lockahead(3));
+    EXPECT_EQ(over_client.body.status, -EINPROGRESS);
+    EXPECT_EQ(over_client.reply.handle, 0u);
+    EXPECT_EQ(enqueue(2, b, 0xb1, lockahead(4)).body.status, 0);
+    auto over_resource = enqueue(2, b, 0xb2, lockahead(5));
+    EXPECT_EQ(over_resource.body.status, -EINPROGRESS);
+    EXPECT_EQ(enqueue(2, b, 0xb3, lockahead(5, 8)).body.status, 0) << "another object has its own budget";
+    EXPECT_EQ(ldlm.locks().counters().client_limit_refusals, 1u);
+    EXPECT_EQ(ldlm.locks().counters().resource_limit_refusals, 1u);
+    EXPECT_EQ(ldlm.locks().client_lock_count(ldlm::ClientId{a}), 2u);
+
+    serve(1, ptlrpc::Opcode::ost_disconnect, a, {});
+    EXPECT_EQ(ldlm.locks().client_lock_count(ldlm::ClientId{a}), 0u);
+    EXPECT_EQ(enqueue(2, b, 0xb4, lockahead(6)).body.status, -EINPROGRESS) << "b is at its own cap";
+    EXPECT_EQ(ldlm.locks().lock_count(), 2u);
+}
