@@ -24,6 +24,7 @@ LdlmServiceConfig lock_service_config(const LdlmConfig& ldlm)
     config.ns.expansion.waiter_limit = ldlm.waiter_limit;
     config.callback_timeout = std::chrono::milliseconds(ldlm.callback_timeout_ms);
     config.glimpse_timeout = std::chrono::milliseconds(ldlm.glimpse_timeout_ms);
+    config.ns.limits = {ldlm.max_locks_per_client, ldlm.max_locks_per_resource};
     return config;
 }
 
