@@ -2,6 +2,7 @@
 
 #include <rte_telemetry.h>
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <string>
@@ -158,9 +159,26 @@ int ostd_portals(const char*, const char*, rte_tel_data* out)
 
 struct LdlmSnapshot {
     ldlm::Counters counters;
+    ldlm::LockLimits limits;
     size_t locks = 0;
     size_t exports = 0;
+    size_t clients_with_locks = 0;
+    size_t busiest_client = 0;    // locks of the client holding most
+    size_t busiest_resource = 0;  // locks on the resource with most
 };
+
+// The lock budget as telemetry shows it: how close the busiest client and
+// resource are to their caps. Runs on the control core.
+void take_budget(const ldlm::LockNamespace& ns, LdlmSnapshot& out)
+{
+    out.limits = ns.limits();
+    auto clients = ns.client_lock_counts();
+    out.clients_with_locks = clients.size();
+    for (const ldlm::ClientLockCount& c : clients)
+        out.busiest_client = std::max(out.busiest_client, c.locks);
+    for (const ldlm::ResourceLockCount& r : ns.resource_lock_counts())
+        out.busiest_resource = std::max(out.busiest_resource, r.granted + r.waiting);
+}
 
 int ostd_ldlm(const char*, const char*, rte_tel_data* out)
 {
@@ -175,6 +193,7 @@ int ostd_ldlm(const char*, const char*, rte_tel_data* out)
                 snapshot->counters = core.ldlm().locks().counters();
                 snapshot->locks = core.ldlm().locks().lock_count();
                 snapshot->exports = core.exports().size();
+                take_budget(core.ldlm().locks(), *snapshot);
             },
             std::chrono::milliseconds(500)))
         return -1;
@@ -188,7 +207,12 @@ int ostd_ldlm(const char*, const char*, rte_tel_data* out)
         {"waiting", c.waiting}, {"blocking_asts", s.blocking_asts.get()},
         {"completion_asts", s.completion_asts.get()}, {"glimpse_asts", s.glimpse_asts.get()},
         {"glimpses", s.glimpses.get()}, {"ast_reply_timeouts", s.ast_reply_timeouts.get()},
-        {"evictions", s.evictions.get()}, {"malformed", s.malformed.get()}};
+        {"evictions", s.evictions.get()}, {"malformed", s.malformed.get()},
+        {"client_limit_refusals", c.client_limit_refusals}, {"resource_limit_refusals", c.resource_limit_refusals},
+        {"max_locks_per_client", snapshot->limits.max_per_client},
+        {"max_locks_per_resource", snapshot->limits.max_per_resource},
+        {"clients_with_locks", snapshot->clients_with_locks}, {"busiest_client_locks", snapshot->busiest_client},
+        {"busiest_resource_locks", snapshot->busiest_resource}};
     for (const auto& [name, value] : values)
         rte_tel_data_add_dict_u64(out, name, value);
     return 0;

@@ -3,6 +3,8 @@
 //
 //   show ldlm namespaces -> {"namespaces": [{"name": "ostd", "locks", "expansion", "enqueues", "resends",
 //                            "grants", "waits", "refusals", "speculative_refusals", "group_refusals",
+//                            "client_limit_refusals", "resource_limit_refusals", "max_locks_per_client",
+//                            "max_locks_per_resource",
 //                            "blocking_asts", "completion_asts", "cancels", "releases", "expansions",
 //                            "glimpse_plans", "glimpse_asts", "waiting", "granted": {"EX": n, ...}}],
 //                            "service": {"enqueues", "cancels", "malformed", "asts_in_flight",
@@ -12,7 +14,13 @@
 //   show locks OBJECT    -> {"object", "size", "locks": [{"handle": "0x...", "client": "0x...",
 //                            "client_handle": "0x...", "mode", "state", "start", "end",
 //                            "req_start", "req_end", "gid", "flags"}]}  (resource {OBJECT, 0, 0, 0})
+//   show ldlm clients    -> {"max_locks_per_client", "client_limit_refusals", "clients": [{"client": "0x...",
+//                            "nid", "uuid", "locks"}]}  (clients holding locks, most first; nid "" if gone)
+//   show ldlm resources  -> {"max_locks_per_resource", "resource_limit_refusals", "resources": [{"object", "seq",
+//                            "granted", "waiting"}]}  (resources with locks, most first)
 //   set ldlm expansion on|off -> {"expansion": true|false}
+//   set ldlm max_locks_per_client|max_locks_per_resource N -> both caps (later enqueues)
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -63,6 +71,10 @@ Value namespace_counters(const ldlm::LockNamespace& ns)
         .set("refusals", c.refusals)
         .set("speculative_refusals", c.speculative_refusals)
         .set("group_refusals", c.group_refusals)
+        .set("client_limit_refusals", c.client_limit_refusals)
+        .set("resource_limit_refusals", c.resource_limit_refusals)
+        .set("max_locks_per_client", ns.limits().max_per_client)
+        .set("max_locks_per_resource", ns.limits().max_per_resource)
         .set("blocking_asts", c.blocking_asts)
         .set("completion_asts", c.completion_asts)
         .set("cancels", c.cancels)
@@ -138,6 +150,68 @@ void show_locks(Session& session, const std::string& text)
     });
 }
 
+void show_clients(Session& session)
+{
+    show_from_control(session, [](ControlCore& core) {
+        const ldlm::LockNamespace& ns = core.ldlm().locks();
+        auto counts = ns.client_lock_counts();
+        std::sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) { return a.locks > b.locks; });
+        Value list = Value::array();
+        for (const ldlm::ClientLockCount& c : counts) {
+            const Export* e = core.exports().find(c.client.value);
+            list.add(Value::object()
+                         .set("client", hex(c.client.value))
+                         .set("nid", e ? lnet::format_nid(e->peer.nid) : std::string())
+                         .set("uuid", e ? e->client_uuid : std::string())
+                         .set("locks", c.locks));
+        }
+        return Value::object()
+            .set("max_locks_per_client", ns.limits().max_per_client)
+            .set("client_limit_refusals", ns.counters().client_limit_refusals)
+            .set("clients", list);
+    });
+}
+
+void show_resources(Session& session)
+{
+    show_from_control(session, [](ControlCore& core) {
+        const ldlm::LockNamespace& ns = core.ldlm().locks();
+        auto counts = ns.resource_lock_counts();
+        std::sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) {
+            return a.granted + a.waiting > b.granted + b.waiting;
+        });
+        Value list = Value::array();
+        for (const ldlm::ResourceLockCount& r : counts)
+            list.add(Value::object()
+                         .set("object", r.resource.id[0])
+                         .set("seq", r.resource.id[1])
+                         .set("granted", r.granted)
+                         .set("waiting", r.waiting));
+        return Value::object()
+            .set("max_locks_per_resource", ns.limits().max_per_resource)
+            .set("resource_limit_refusals", ns.counters().resource_limit_refusals)
+            .set("resources", list);
+    });
+}
+
+void set_limit(Session& session, const std::string& which, const std::string& text)
+{
+    char* end = nullptr;
+    uint64_t value = std::strtoull(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || value == 0 || value > (uint64_t{1} << 24)) {
+        session.error(which + ": expected 1 to 16777216, got '" + text + "'");
+        return;
+    }
+    show_from_control(session, [which, value](ControlCore& core) {
+        ldlm::LockLimits limits = core.ldlm().locks().limits();
+        (which == "max_locks_per_client" ? limits.max_per_client : limits.max_per_resource) = value;
+        core.ldlm().locks().set_limits(limits);
+        return Value::object()
+            .set("max_locks_per_client", limits.max_per_client)
+            .set("max_locks_per_resource", limits.max_per_resource);
+    });
+}
+
 void set_expansion(Session& session, bool on)
 {
     show_from_control(session, [on](ControlCore& core) {
@@ -156,6 +230,13 @@ void register_ldlm_commands(CommandSet& commands)
                  [](Session& s, const Words&) { show_namespaces(s); });
     commands.add({"show", "locks", "*"}, "the locks on an object (granted, then waiting)",
                  [](Session& s, const Words& words) { show_locks(s, words[2]); });
+    commands.add({"show", "ldlm", "clients"}, "locks held per client, against max_locks_per_client",
+                 [](Session& s, const Words&) { show_clients(s); });
+    commands.add({"show", "ldlm", "resources"}, "locks per object, against max_locks_per_resource",
+                 [](Session& s, const Words&) { show_resources(s); });
+    commands.add({"set", "ldlm", "max_locks_per_client#max_locks_per_resource", "*"},
+                 "change a lock budget cap (later enqueues beyond it get -EINPROGRESS)",
+                 [](Session& s, const Words& words) { set_limit(s, words[2], words[3]); });
     commands.add({"set", "ldlm", "expansion", "on#off"}, "grant locks wider than asked (on) or exactly (off)",
                  [](Session& s, const Words& words) { set_expansion(s, words[3] == "on"); });
 }
