@@ -5,9 +5,13 @@
 //
 //   show objects -> {"kind", "objects": [{"id", "size", "blocks"}],
 //                    "io": [{"worker", "writes", "reads", "punches", "attrs", "bytes_written",
-//                            "bytes_read", "in_progress"?, "timeouts", "not_connected", "resent_replayed",
-//                            "bulk_failures", "malformed"}]}
+//                            "bytes_read", "timeouts", "not_connected", "resent_replayed",
+//                            "bulk_failures", "malformed", "abandoned",
+//                            "in_progress", "bulk_mds", "mds"}]}
+// The last three are read on the worker's own core (its RPCs, its bulk MDs, all
+// its live MDs): they say whether anything of a dead client is left.
 #include "control/cli/command_groups.hpp"
+#include "control/cli/worker_query.hpp"
 #include "control/control_core.hpp"
 
 namespace ostd::control::cli {
@@ -23,6 +27,17 @@ void show_objects(Session& session)
     Value list = Value::array();
     for (const objstore::ObjectInfo& info : objects->store().list())
         list.add(Value::object().set("id", info.id).set("size", info.size).set("blocks", info.blocks));
+    struct Held {
+        uint64_t in_progress = 0, bulk_mds = 0, mds = 0;
+    };
+    auto held = query_workers<Held>(session.context().dataplane, [objects](dataplane::Worker& w) {
+        const auto& engine = objects->engines()[w.index()];
+        if (!engine)
+            return Held{};
+        return Held{engine->io().in_progress(), engine->io().bulk_mds(), w.endpoint().table().mds().live_count()};
+    });
+    if (!held)
+        return session.error("a worker did not answer within 2 s");
     Value io = Value::array();
     unsigned worker = 0;
     for (const auto& engine : objects->engines()) {
@@ -40,7 +55,11 @@ void show_objects(Session& session)
                        .set("not_connected", s.not_connected.get())
                        .set("resent_replayed", s.resent_replayed.get())
                        .set("bulk_failures", s.bulk_failures.get())
-                       .set("malformed", s.malformed.get()));
+                       .set("malformed", s.malformed.get())
+                       .set("abandoned", s.abandoned.get())
+                       .set("in_progress", (*held)[worker].in_progress)
+                       .set("bulk_mds", (*held)[worker].bulk_mds)
+                       .set("mds", (*held)[worker].mds));
         }
         ++worker;
     }

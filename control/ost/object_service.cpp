@@ -108,11 +108,13 @@ void ObjectService::broadcast(const Export& changed, ExportChange change)
     lnet::ProcessId peer = changed.peer;
     for (auto& worker : _dataplane.workers()) {
         OstIoService* engine = _engines[worker->index()].get();
-        auto command = std::make_shared<dataplane::WorkerCommand>([engine, handle, peer, change](dataplane::Worker&) {
-            if (change == ExportChange::connected)
+        auto command = std::make_shared<dataplane::WorkerCommand>([engine, handle, peer, change](dataplane::Worker& w) {
+            if (change == ExportChange::connected) {
                 engine->io().exports().connected(handle, peer);
-            else
+            } else {
                 engine->io().exports().gone(handle);
+                engine->io().abandon(handle, w.tx(), Clock::now());  // its bulk MDs go now
+            }
         });
         (submit_to(*worker, command) ? _stats.view_updates : _stats.view_updates_refused).add();
     }

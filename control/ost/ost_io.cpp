@@ -315,6 +315,29 @@ bool OstIo::expire(Rpc& rpc, lnet::TxSink& tx, Clock::time_point now)
     return true;
 }
 
+size_t OstIo::abandon(uint64_t export_handle, lnet::TxSink& tx, Clock::time_point now)
+{
+    std::vector<uint64_t> ids;
+    for (const auto& [id, rpc] : _rpcs)
+        if (rpc->export_handle == export_handle && (rpc->phase == Phase::fetching || rpc->phase == Phase::sending))
+            ids.push_back(id);
+    for (uint64_t id : ids) {
+        Rpc& rpc = *_rpcs.at(id);
+        _stats.abandoned.add();
+        rpc.phase = Phase::dying;
+        advance(rpc, tx, now);  // may free it
+    }
+    return ids.size();
+}
+
+size_t OstIo::bulk_mds() const
+{
+    size_t linked = 0;
+    for (const auto& [id, rpc] : _rpcs)
+        linked += rpc->linked;
+    return linked;
+}
+
 void OstIo::release(uint64_t id) { _rpcs.erase(id); }
 
 }  // namespace ostd::control::ost

@@ -59,6 +59,7 @@ struct OstIoStats {
     lnet::Counter store_pushbacks; // the StoreChannel was full; retried
     lnet::Counter tx_pushbacks;    // an LNET send pushed back; retried
     lnet::Counter reply_failures;  // a reply that could not be sent (the client resends)
+    lnet::Counter abandoned;       // RPCs in bulk when their export was evicted or disconnected
 };
 
 // A size the lock service's LVB should know (DESIGN 6): after writes the
@@ -91,8 +92,14 @@ public:
     // Called on this worker when an object's size may have changed.
     void on_size_change(std::function<void(const SizeChange&)> hook) { _size_hook = std::move(hook); }
 
+    // The export is gone (evicted or disconnected): its RPCs still moving bulk
+    // stop now (MDs unlinked, no reply; a write not yet fetched is not
+    // applied) instead of waiting out the bulk timeout. Returns how many.
+    size_t abandon(uint64_t export_handle, lnet::TxSink& tx, Clock::time_point now);
+
     const OstIoStats& stats() const { return _stats; }
     size_t in_progress() const { return _rpcs.size(); }
+    size_t bulk_mds() const;  // MDs of bulk pieces still linked (0 when idle)
 
     struct Rpc;  // one RPC in progress (ost_io.cpp)
 

@@ -163,7 +163,12 @@ class Appliance:
         """`ostctl --socket CTL [--json] WORDS...`; the JSON document or text."""
         require_ostctl()
         args = [OSTCTL, "--socket", self.ctl] + (["--json"] if as_json else []) + list(words)
-        result = self.exec(*args)
+        for _ in range(3):
+            result = self.exec(*args)
+            # Rarely, under tight polling, the CLI drops a connection before reading it (seen as
+            # "no answer ... Broken pipe"): the command never ran, so asking again is safe.
+            if result.returncode == 0 or "Broken pipe" not in result.stderr:
+                break
         assert result.returncode == 0, f"{' '.join(map(str, args))} failed ({result.returncode}):\n" \
                                        f"{result.stdout}\n{result.stderr}"
         return json.loads(result.stdout) if as_json else result.stdout
