@@ -31,6 +31,11 @@ std::string_view mode_name(uint32_t m)
     }
 }
 
+bool is_unused(const ClientLock& lock)
+{
+    return lock.state == LockState::granted && lock.users == 0 && !lock.blocked && !lock.async;
+}
+
 ptlrpc::LockDesc extent_lock_desc(ObjectId object, uint32_t mode, Extent extent, uint64_t gid)
 {
     ptlrpc::LockDesc desc;
@@ -95,7 +100,55 @@ ClientLock* LockCache::find(uint64_t cookie)
     return it == _locks.end() ? nullptr : &it->second;
 }
 
-void LockCache::forget(uint64_t cookie) { _locks.erase(cookie); }
+void LockCache::forget(uint64_t cookie)
+{
+    auto it = _locks.find(cookie);
+    if (it == _locks.end())
+        return;
+    if (it->second.lru_stamp != 0)
+        _lru.erase(it->second.lru_stamp);
+    _locks.erase(it);
+}
+
+void LockCache::update_lru(ClientLock& lock)
+{
+    bool listed = lock.lru_stamp != 0;
+    if (is_unused(lock) == listed)
+        return;
+    if (listed) {
+        _lru.erase(lock.lru_stamp);
+        lock.lru_stamp = 0;
+    } else {
+        lock.lru_stamp = ++_lru_clock;
+        _lru.emplace(lock.lru_stamp, lock.cookie);
+    }
+}
+
+// Oldest first, as Lustre's LRU cancel does: each is flushed like a lock
+// called back, then cancelled. cancel() always forgets the lock, so this ends.
+void LockCache::trim_lru()
+{
+    while (_lru.size() > _config.lru_size && !_cancelling) {
+        auto [stamp, cookie] = *_lru.begin();
+        ClientLock* lock = find(cookie);
+        if (!lock || !is_unused(*lock)) {  // in use again (a user taken directly): release() puts it back
+            _lru.erase(stamp);
+            if (lock)
+                lock->lru_stamp = 0;
+            continue;
+        }
+        _counters.lru_cancels.add();
+        cancel(cookie);  // a failure is the server's to notice
+    }
+}
+
+std::vector<uint64_t> LockCache::lru_order() const
+{
+    std::vector<uint64_t> out;
+    for (const auto& [stamp, cookie] : _lru)
+        out.push_back(cookie);
+    return out;
+}
 
 ClientLock* LockCache::match(ObjectId object, uint32_t mode, Extent extent)
 {
@@ -132,6 +185,7 @@ lnet::Result<ClientLock*, RpcError> LockCache::acquire(ObjectId object, uint32_t
     if (ClientLock* held = match(object, mode, extent)) {
         _counters.matches.add();
         ++held->users;
+        update_lru(*held);
         return held;
     }
     return enqueue(object, mode, extent, flags);
@@ -220,6 +274,8 @@ void LockCache::on_async_reply(uint64_t cookie, RpcResult reply)
     lock->async = false;
     if (!apply_enqueue_reply(*lock, *reply, _counters))
         forget(cookie);
+    else
+        update_lru(*lock);  // a granted lockahead lock is unused until I/O takes it
 }
 
 
@@ -227,7 +283,8 @@ void LockCache::release(ClientLock& lock)
 {
     if (lock.users > 0)
         --lock.users;
-    if (lock.users == 0 && lock.blocked)
+    update_lru(lock);
+    if (lock.users == 0 && (lock.blocked || _lru.size() > _config.lru_size))
         run_pending_cancels();
 }
 
@@ -343,9 +400,10 @@ void LockCache::run_pending_cancels()
                 break;
             }
         if (next == 0)
-            return;
+            break;
         cancel(next);  // a failure is the server's to notice (it evicts us)
     }
+    trim_lru();
 }
 
 lnet::Result<GlimpseResult, RpcError> LockCache::glimpse(ObjectId object)
@@ -391,6 +449,7 @@ lnet::Result<GlimpseResult, RpcError> LockCache::glimpse(ObjectId object)
         if (!waits)
             lock->extent = {granted->desc.extent.start, granted->desc.extent.end};
     }
+    update_lru(*lock);
     if (lock->state == LockState::waiting)
         if (auto waited = wait_granted(cookie); !waited) {
             cancel(cookie);
@@ -407,6 +466,7 @@ bool LockCache::on_blocking(uint64_t cookie)
     if (!lock)
         return false;
     lock->blocked = true;
+    update_lru(*lock);  // called back: it goes by run_pending_cancels(), not the LRU
     return true;
 }
 
@@ -423,6 +483,7 @@ bool LockCache::on_completion(uint64_t cookie, const ptlrpc::LockDesc& desc,
     lock->extent = {desc.extent.start, desc.extent.end};
     if (lvb)
         lock->lvb = *lvb;
+    update_lru(*lock);  // granted to nobody in particular: e.g. a glimpse's lock
     return true;
 }
 

@@ -11,6 +11,12 @@
 // other cancel, and only once no operation is using the lock (users == 0).
 // Locks are held by value in a map keyed by our cookie; pointers to them stay
 // valid until the lock is cancelled (std::map nodes do not move).
+//
+// The LRU (Lustre's lru_size): unused locks -- granted, no user, not called
+// back, lockahead locks included -- are kept in the order they became unused;
+// beyond LockCacheConfig::lru_size the oldest are flushed and cancelled (a
+// real LDLM_CANCEL), from run_pending_cancels(), i.e. the poll hook, and from
+// release(). A lock in use leaves the LRU and re-enters at the young end.
 #pragma once
 
 #include <chrono>
@@ -49,7 +55,12 @@ struct ClientLock {
     ptlrpc::OstLvb lvb;          // from the enqueue reply or the completion AST
     uint64_t gid = 0;            // GROUP locks: the group id
     bool async = false;          // sent by enqueue_async(); its reply not handled yet
+    uint64_t lru_stamp = 0;      // its place in the LRU while unused (0: not in it)
 };
+
+// Granted, nobody using it, not called back, not waiting for its reply: an
+// LRU candidate.
+bool is_unused(const ClientLock& lock);
 
 // Does a lock of mode `held` serve a request for `wanted`?
 bool mode_covers(uint32_t held, uint32_t wanted);
@@ -59,6 +70,11 @@ struct LockCacheConfig {
     std::chrono::milliseconds grant_timeout{30'000};  // how long to wait for a completion AST
     uint64_t first_cookie = 0;                        // 0: time-based
     size_t max_async_in_flight = 32;                  // enqueue_async() polls while this many are out
+    // Unused locks kept; beyond this the oldest are cancelled. Above the 1023
+    // extents one lockahead call may ask for, so a batch never cancels its own
+    // locks before the I/O uses them (Lustre's static default is 100 per CPU).
+    size_t lru_size = default_lru_size;
+    static constexpr size_t default_lru_size = 1024;
 };
 
 struct LockCounters {
@@ -72,6 +88,7 @@ struct LockCounters {
     lnet::Counter glimpses;
     lnet::Counter async_enqueues;  // sent without waiting (lockahead)
     lnet::Counter async_refused;   // ... refused by the server (silently dropped)
+    lnet::Counter lru_cancels;     // unused locks cancelled because the LRU was full
 };
 
 struct GlimpseResult {
@@ -126,8 +143,12 @@ public:
     bool on_completion(uint64_t cookie, const ptlrpc::LockDesc& desc, const std::optional<ptlrpc::OstLvb>& lvb);
     uint64_t on_glimpse(ObjectId object) { _counters.glimpse_asts.add(); return known_size(object); }
     uint64_t known_size(ObjectId object) const;
-    // Flush and cancel every blocked lock nobody uses. Not re-entered.
+    // Flush and cancel every blocked lock nobody uses, then the oldest unused
+    // locks beyond the LRU size. Not re-entered.
     void run_pending_cancels();
+    size_t unused_count() const { return _lru.size(); }
+    // Cookies of the unused locks, oldest first.
+    std::vector<uint64_t> lru_order() const;
 
     std::vector<ClientLock> snapshot() const;
     ClientLock* find(uint64_t cookie);
@@ -143,6 +164,9 @@ private:
     // Polls until the lock is granted or the grant timeout passes.
     lnet::Result<bool, RpcError> wait_granted(uint64_t cookie);
     void forget(uint64_t cookie);
+    // Puts the lock in the LRU (young end) or takes it out, as is_unused() says.
+    void update_lru(ClientLock& lock);
+    void trim_lru();
 
     RpcClient& _rpc;
     LockCacheConfig _config;
@@ -153,6 +177,8 @@ private:
     bool _cancelling = false;
     bool _collecting = false;
     std::map<CallId, uint64_t> _async;  // async enqueues in flight: call -> cookie
+    std::map<uint64_t, uint64_t> _lru;  // unused locks: lru_stamp -> cookie, oldest first
+    uint64_t _lru_clock = 0;
     LockCounters _counters;
 };
 

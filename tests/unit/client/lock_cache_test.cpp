@@ -105,3 +105,113 @@ TEST(LockCache, ModeCoverage)
     EXPECT_FALSE(mode_covers(m::pr, m::pw));
     EXPECT_TRUE(mode_covers(m::pr, m::pr));
 }
+
+// The LRU (lru_size): unused locks in the order they became unused; beyond
+// the cap the oldest are flushed and cancelled on the server.
+namespace {
+
+namespace lmode = ptlrpc::lock_mode;
+
+Extent block(uint64_t n) { return {n * 4096, n * 4096 + 4095}; }
+
+// Takes and releases a no-expand lock on block n of object 9; its cookie.
+uint64_t take_and_release(OstClient& client, uint64_t n, uint32_t mode = lmode::pr)
+{
+    auto lock = client.locks().acquire({.id = 9}, mode, block(n), ptlrpc::ldlm_flag::no_expansion);
+    EXPECT_TRUE(lock);
+    if (!lock)
+        return 0;
+    uint64_t cookie = (*lock)->cookie;
+    client.locks().release(**lock);
+    return cookie;
+}
+
+std::vector<uint64_t> cancelled_cookies(const MiniOst& ost)
+{
+    std::vector<uint64_t> out;
+    for (const auto& e : ost.log())
+        if (e.what == "cancel")
+            out.push_back(e.a);
+    return out;
+}
+
+}  // namespace
+
+TEST(LockCacheLru, KeepsUnusedLocksInOrderAndCancelsTheOldestBeyondTheCap)
+{
+    OstHarness h;
+    h.lru_size = 3;
+    auto client = h.client();
+    ASSERT_TRUE(client);
+    uint64_t a = take_and_release(*client, 1), b = take_and_release(*client, 2), c = take_and_release(*client, 3);
+    EXPECT_EQ(client->locks().lru_order(), (std::vector<uint64_t>{a, b, c}));
+    EXPECT_EQ(take_and_release(*client, 1), a) << "a held lock is matched";
+    EXPECT_EQ(client->locks().lru_order(), (std::vector<uint64_t>{b, c, a})) << "used: back to the young end";
+    EXPECT_TRUE(cancelled_cookies(h.ost).empty());
+
+    uint64_t d = take_and_release(*client, 4);
+    EXPECT_EQ(cancelled_cookies(h.ost), (std::vector<uint64_t>{b})) << "the oldest unused lock goes";
+    EXPECT_EQ(client->locks().lru_order(), (std::vector<uint64_t>{c, a, d}));
+    EXPECT_EQ(h.ost.locks().size(), 3u);
+    EXPECT_EQ(client->locks().counters().lru_cancels.get(), 1u);
+}
+
+TEST(LockCacheLru, ALockInUseIsNeverCancelledByTheLru)
+{
+    OstHarness h;
+    h.lru_size = 0;  // keep no unused lock
+    auto client = h.client();
+    ASSERT_TRUE(client);
+    auto held = client->locks().acquire({.id = 9}, lmode::pr, block(1), ptlrpc::ldlm_flag::no_expansion);
+    ASSERT_TRUE(held);
+    uint64_t other = take_and_release(*client, 2);
+    EXPECT_EQ(cancelled_cookies(h.ost), (std::vector<uint64_t>{other}));
+    EXPECT_EQ(client->locks().snapshot().size(), 1u);
+    EXPECT_EQ(client->locks().snapshot()[0].cookie, (*held)->cookie);
+    uint64_t cookie = (*held)->cookie;
+    client->locks().release(**held);
+    EXPECT_EQ(cancelled_cookies(h.ost).back(), cookie) << "unused now: beyond the cap of 0";
+    EXPECT_TRUE(client->locks().snapshot().empty());
+}
+
+TEST(LockCacheLru, DirtyDataIsFlushedBeforeTheLruCancel)
+{
+    OstHarness h;
+    h.lru_size = 1;
+    auto client = h.client();
+    ASSERT_TRUE(client);
+    OpenObject file = client->open({.id = 4}, {.no_expand = true});
+    ASSERT_TRUE(client->write(file, 0, pattern(4096, 1)));
+    EXPECT_EQ(h.ost.count("write"), 0u) << "still in the writeback cache";
+    ASSERT_TRUE(client->write(file, 1 << 20, pattern(4096, 2)));  // a second lock: the first goes
+    auto log = h.ost.log();
+    auto at = [&](const std::string& what) {
+        return std::find_if(log.begin(), log.end(), [&](const LogEntry& e) { return e.what == what; }) - log.begin();
+    };
+    ASSERT_EQ(h.ost.count("cancel"), 1u);
+    ASSERT_EQ(h.ost.count("write"), 1u);
+    EXPECT_LT(at("write"), at("cancel")) << "flushed under the lock, then cancelled";
+    EXPECT_EQ(log[at("write")].a, 0u);  // the first write's offset
+    std::vector<std::byte> back(4096);
+    ASSERT_TRUE(client->read(file, 0, back));
+    EXPECT_EQ(back, pattern(4096, 1));
+}
+
+TEST(LockCacheLru, LockaheadLocksCountAndTheCapHolds)
+{
+    OstHarness h;
+    h.lru_size = 4;
+    auto client = h.client();
+    ASSERT_TRUE(client);
+    for (uint64_t n = 0; n < 20; ++n)
+        ASSERT_TRUE(client->locks().enqueue_async({.id = 9}, lmode::pw, block(n),
+                                                  ptlrpc::ldlm_flag::speculative | ptlrpc::ldlm_flag::no_expansion));
+    ASSERT_TRUE(progress_until(*client, [&] {
+        return client->locks().async_in_flight() == 0 && client->locks().snapshot().size() <= 4;
+    }));
+    EXPECT_EQ(client->locks().snapshot().size(), 4u);
+    EXPECT_EQ(client->locks().unused_count(), 4u);
+    EXPECT_EQ(h.ost.locks().size(), 4u);
+    EXPECT_EQ(client->locks().counters().lru_cancels.get(), 16u);
+    EXPECT_EQ(h.ost.count("cancel"), 16u);
+}

@@ -10,6 +10,7 @@ namespace ostd::client::testing {
 struct OstHarness {
     MiniOst ost;
     PtlrpcServer server{ost.handler(), ost_portals};
+    size_t lru_size = LockCacheConfig::default_lru_size;  // for the clients made after it is set
 
     std::unique_ptr<OstClient> client(std::chrono::milliseconds timeout = std::chrono::milliseconds(1000))
     {
@@ -18,6 +19,7 @@ struct OstHarness {
         config.port = server.port();
         config.timeout = timeout;
         config.locks.grant_timeout = std::chrono::milliseconds(5000);
+        config.locks.lru_size = lru_size;
         config.pid = lnet::Pid{0x80001000u + static_cast<uint32_t>(_clients++)};  // one LNET process per client
         auto client = OstClient::connect(config);
         EXPECT_TRUE(client) << (client ? "" : client.error());
