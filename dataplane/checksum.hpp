@@ -1,7 +1,6 @@
-// The Internet checksum (RFC 1071) eight bytes at a time. DPDK 22.11 sums 16
-// bits per step, which cost ~700 instructions per received LNET datagram
-// (IPv4 header + UDP over the payload); the one's-complement sum of 32-bit
-// halves folds to the same 16-bit result (2^16 = 1 mod 2^16 - 1).
+// The Internet checksum (RFC 1071) a machine word at a time. DPDK 22.11 sums
+// 16 bits per step, which cost ~700 instructions per received LNET datagram
+// (IPv4 header + UDP over the payload).
 #pragma once
 
 #include <rte_ip.h>
@@ -13,15 +12,45 @@
 
 namespace ostd::dataplane {
 
-// The one's-complement sum of data in memory order, not yet folded.
+// A 64-bit one's-complement sum folded to 33 bits at most (so two add up
+// without overflow).
+inline uint64_t fold_to_32(uint64_t sum) { return (sum & 0xffffffffu) + (sum >> 32); }
+
+// The one's-complement sum of data in memory order, not yet folded: 64-bit
+// words added with end-around carry, the tail zero-padded. On x86 that is an
+// add-with-carry chain, 32 bytes per step, as the kernel's csum_partial does
+// (compilers keep the carry in a register only when written out like this;
+// the _addcarry_u64 form spilled it on every word). The folded result is the
+// same as summing 16-bit words: 2^64 = 1 mod 2^16 - 1.
 inline uint64_t ones_sum(const void* data, size_t length, uint64_t sum = 0)
 {
     const auto* p = static_cast<const unsigned char*>(data);
-    for (; length >= 8; p += 8, length -= 8) {
-        uint64_t word;
-        std::memcpy(&word, p, 8);
-        sum += (word & 0xffffffffu) + (word >> 32);
+#if defined(__x86_64__)
+    for (; length >= 32; p += 32, length -= 32)
+        asm("addq 0(%[p]), %[s]\n\t"
+            "adcq 8(%[p]), %[s]\n\t"
+            "adcq 16(%[p]), %[s]\n\t"
+            "adcq 24(%[p]), %[s]\n\t"
+            "adcq $0, %[s]"  // cannot carry again: with a carry out, the sum is at most 2^64 - 2
+            : [s] "+r"(sum)
+            : [p] "r"(p), "m"(*reinterpret_cast<const unsigned char(*)[32]>(p))
+            : "cc");
+    for (; length >= 8; p += 8, length -= 8)
+        asm("addq (%[p]), %[s]\n\t"
+            "adcq $0, %[s]"
+            : [s] "+r"(sum)
+            : [p] "r"(p), "m"(*reinterpret_cast<const unsigned char(*)[8]>(p))
+            : "cc");
+#else
+    for (; length >= 4; p += 4, length -= 4) {
+        uint32_t word;
+        std::memcpy(&word, p, 4);
+        sum += word;  // 32-bit words cannot overflow 64 bits for any frame
     }
+#endif
+    // What is left (< 8 bytes), in pieces of fixed size: a memcpy of a
+    // variable length would be a library call per datagram.
+    sum = fold_to_32(sum);  // room for the pieces below
     if (length >= 4) {
         uint32_t word;
         std::memcpy(&word, p, 4);
@@ -37,7 +66,7 @@ inline uint64_t ones_sum(const void* data, size_t length, uint64_t sum = 0)
         length -= 2;
     }
     if (length) {
-        uint16_t last = 0;  // the odd byte, padded with zero in memory order
+        uint16_t last = 0;  // the odd byte, zero-padded in memory order
         std::memcpy(&last, p, 1);
         sum += last;
     }

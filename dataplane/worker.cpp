@@ -119,9 +119,13 @@ void Worker::poll_once(const RunFlags& flags, bool& busy)
     // the RX ring fills and the sender sees the pressure. A retry that moves
     // nothing counts as idle, so adaptive polling backs off meanwhile.
     if (!_pending.empty()) {
+        // What was pushed back mostly waits for room in our own EQ, which only
+        // this loop drains: drain it (and let the services move) first, or a
+        // full EQ holds the worker here for ever.
+        size_t freed = drain_events() + poll_services();
         size_t before = _pending.size();
         retry_pending();
-        busy = _pending.size() < before;
+        busy = freed > 0 || _pending.size() < before;
         if (!_pending.empty()) {
             _tx.flush();
             return;
@@ -155,11 +159,11 @@ size_t Worker::poll_services()
 
 size_t Worker::drain_events()
 {
-    lnet::Event events[max_burst];
+    lnet::Event* events = _burst_events;
     size_t total = 0;
     // Bounded: a handler that makes events cannot keep the worker from RX.
     for (int round = 0; round < 4; ++round) {
-        size_t n = _eq.poll_burst(events);
+        size_t n = _eq.poll_burst(std::span(events, max_burst));
         for (size_t i = 0; i < n; ++i) {
             _stats.events[static_cast<size_t>(events[i].type)].add();
             ServiceId service = service_of(events[i].user_data);
@@ -188,9 +192,11 @@ void Worker::retry_pending()
 
 void Worker::process_burst(rte_mbuf** mbufs, unsigned count, bool handed_over)
 {
+    if (count == 0)
+        return;
     // Pass 1: settle what is not LNET (and what is refused); keep the rest.
-    lnet::LnetHeader headers[max_burst];
-    LnetMessage messages[max_burst];
+    lnet::LnetHeader* headers = _burst_headers;
+    LnetMessage* messages = _burst_messages;
     unsigned lnet_count = 0;
     for (unsigned i = 0; i < count; ++i) {
         if (i + 1 < count)
@@ -200,11 +206,10 @@ void Worker::process_burst(rte_mbuf** mbufs, unsigned count, bool handed_over)
             continue;
         }
         if (classify(mbufs[i], handed_over, headers[lnet_count], messages[lnet_count]))
-            ++lnet_count;
+            _endpoint.prefetch_slot(headers[lnet_count++]);  // arrives while the rest is parsed
     }
-    // Pass 2: fetch what matching will read for the whole burst, then deliver
-    // in arrival order.
-    _endpoint.prefetch(std::span(headers, lnet_count));
+    // Pass 2: fetch the MDs the burst will match, then deliver in arrival order.
+    _endpoint.prefetch_mds(std::span(headers, lnet_count));
     for (unsigned k = 0; k < lnet_count; ++k) {
         if (!_pending.empty()) {
             _pending.push_back(messages[k].mbuf);

@@ -58,17 +58,49 @@ ReceiveResult Endpoint::handle(const LnetHeader& header, std::span<const std::by
     return drop(DropReason::unexpected_hello);
 }
 
+namespace {
+
+// The match request a PUT or GET header makes; false for other messages.
+bool request_of(const LnetHeader& header, MatchRequest& request)
+{
+    if (const auto* put = std::get_if<PutFields>(&header.fields)) {
+        request = {MsgType::put, header.source(), put->ptl_index, put->match_bits, header.payload_length, put->offset};
+        return true;
+    }
+    if (const auto* get = std::get_if<GetFields>(&header.fields)) {
+        request = {MsgType::get, header.source(), get->ptl_index, get->match_bits, get->sink_length, get->src_offset};
+        return true;
+    }
+    return false;
+}
+
+size_t requests_of(std::span<const LnetHeader> burst, MatchRequest (&requests)[64])
+{
+    size_t n = 0;
+    for (const LnetHeader& header : burst.first(std::min<size_t>(burst.size(), 64)))
+        n += request_of(header, requests[n]);
+    return n;
+}
+
+}  // namespace
+
 void Endpoint::prefetch(std::span<const LnetHeader> burst) const
 {
     MatchRequest requests[64];
-    size_t n = 0;
-    for (const LnetHeader& header : burst.first(std::min<size_t>(burst.size(), 64))) {
-        if (const auto* put = std::get_if<PutFields>(&header.fields))
-            requests[n++] = {MsgType::put, header.source(), put->ptl_index, put->match_bits, header.payload_length, put->offset};
-        else if (const auto* get = std::get_if<GetFields>(&header.fields))
-            requests[n++] = {MsgType::get, header.source(), get->ptl_index, get->match_bits, get->sink_length, get->src_offset};
-    }
-    _table.prefetch(std::span(requests, n));
+    _table.prefetch(std::span(requests, requests_of(burst, requests)));
+}
+
+void Endpoint::prefetch_slot(const LnetHeader& header) const
+{
+    MatchRequest request;
+    if (request_of(header, request))
+        _table.prefetch_slot(request);
+}
+
+void Endpoint::prefetch_mds(std::span<const LnetHeader> burst) const
+{
+    MatchRequest requests[64];
+    _table.prefetch_mds(std::span(requests, requests_of(burst, requests)));
 }
 
 Event Endpoint::event_for(EventType type, uint32_t slot, const LnetHeader& header) const

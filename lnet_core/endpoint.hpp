@@ -59,6 +59,10 @@ public:
     ReceiveResult handle(const LnetHeader& header, std::span<const std::byte> payload, TxSink& tx);
     // Before handling a burst: fetch what matching its PUTs and GETs will read.
     void prefetch(std::span<const LnetHeader> burst) const;
+    // The same in two stages for a caller with work to overlap: the match's
+    // hash slot as each header is decoded, the MDs once the burst is in.
+    void prefetch_slot(const LnetHeader& header) const;
+    void prefetch_mds(std::span<const LnetHeader> burst) const;
 
     // MDs. Attaching to a lazy portal offers it the PUTs parked there (their
     // ACKs may go out through tx).

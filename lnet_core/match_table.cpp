@@ -224,19 +224,23 @@ void MatchTable::match_burst(std::span<const MatchRequest> requests, std::span<M
 
 void MatchTable::prefetch(std::span<const MatchRequest> requests) const
 {
-    constexpr size_t max_burst = 64;
-    UniqueKey keys[max_burst];
-    size_t n = std::min(requests.size(), max_burst);
-    size_t unique = 0;
-    for (size_t i = 0; i < n; ++i) {
-        const MatchRequest& r = requests[i];
+    for (const MatchRequest& request : requests.first(std::min<size_t>(requests.size(), 64)))
+        prefetch_slot(request);
+    prefetch_mds(requests);
+}
+
+void MatchTable::prefetch_slot(const MatchRequest& r) const
+{
+    if (r.portal < portal_count && _portals[r.portal].kind == PortalKind::unique)
+        _unique.prefetch({r.initiator.nid.value, r.match_bits, r.initiator.pid, r.portal});
+}
+
+void MatchTable::prefetch_mds(std::span<const MatchRequest> requests) const
+{
+    for (const MatchRequest& r : requests.first(std::min<size_t>(requests.size(), 64))) {
         if (r.portal >= portal_count || _portals[r.portal].kind != PortalKind::unique)
             continue;
-        keys[unique] = {r.initiator.nid.value, r.match_bits, r.initiator.pid, r.portal};
-        _unique.prefetch(keys[unique++]);
-    }
-    for (size_t i = 0; i < unique; ++i) {
-        if (const UniqueChain* chain = _unique.find(keys[i])) {
+        if (const UniqueChain* chain = _unique.find({r.initiator.nid.value, r.match_bits, r.initiator.pid, r.portal})) {
             __builtin_prefetch(&_mds.at(chain->head));
             __builtin_prefetch(&_mds.memory(chain->head));  // delivery reads its EQ and memory
         }

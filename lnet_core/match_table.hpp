@@ -64,6 +64,11 @@ public:
     // the matches that follow (one by one, in order, since each may change
     // an MD) do not queue their cache misses behind each other.
     void prefetch(std::span<const MatchRequest> requests) const;
+    // The same in two stages, for callers with work to overlap: the hash
+    // slot of one request as soon as it is decoded, then (once those have had
+    // time to arrive) the MDs of the burst.
+    void prefetch_slot(const MatchRequest& request) const;
+    void prefetch_mds(std::span<const MatchRequest> requests) const;
 
     // The one-MD rule, in DESIGN.md's order: exhausted, op, match bits (with
     // ignore bits), pid, NID, size (too long without truncate drops).

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "lnet_core/huge_page_allocator.hpp"
 #include "lnet_core/memory_descriptor.hpp"
 
 namespace ostd::lnet {
@@ -74,8 +75,8 @@ public:
     uint8_t owner_core() const { return _core; }
 
 private:
-    std::vector<Md> _mds;
-    std::vector<MdMemory> _memory;  // parallel to _mds
+    std::vector<Md, HugePageAllocator<Md>> _mds;
+    std::vector<MdMemory, HugePageAllocator<MdMemory>> _memory;  // parallel to _mds
     std::vector<uint32_t> _free;
     size_t _live = 0;
     uint8_t _core;

@@ -7,21 +7,6 @@
 
 namespace ostd::lnet {
 
-uint64_t UniqueMeTable::hash(const UniqueKey& key)
-{
-    // Client xids step by 128, so the low bits of match_bits are nearly
-    // constant: multiply-xor to mix all fields, then a murmur3 finaliser.
-    uint64_t h = key.match_bits * 0x9E3779B97F4A7C15ull;
-    h ^= key.nid * 0xC2B2AE3D27D4EB4Full;
-    h ^= (uint64_t{key.pid} << 8) | key.portal;
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 33;
-    return h;
-}
-
 UniqueMeTable::UniqueMeTable(size_t initial_capacity)
     : _slots(std::bit_ceil(initial_capacity < 16 ? size_t{16} : initial_capacity), Slot{}),
       _mask(_slots.size() - 1)
@@ -82,7 +67,7 @@ void UniqueMeTable::erase(const UniqueKey& key)
 
 void UniqueMeTable::grow()
 {
-    std::vector<Slot> old(_slots.size() * 2, Slot{});
+    decltype(_slots) old(_slots.size() * 2, Slot{});
     old.swap(_slots);
     _mask = _slots.size() - 1;
     for (const Slot& slot : old) {

@@ -14,6 +14,7 @@
 #include <span>
 #include <vector>
 
+#include "lnet_core/huge_page_allocator.hpp"
 #include "lnet_core/nid.hpp"
 
 namespace ostd::lnet {
@@ -58,7 +59,22 @@ public:
     size_t capacity() const { return _slots.size(); }
     size_t memory_bytes() const { return _slots.size() * sizeof(Slot); }
 
-    static uint64_t hash(const UniqueKey& key);
+    // Inline: every received PUT or GET hashes its key up to three times
+    // (slot prefetch, MD prefetch, match).
+    static uint64_t hash(const UniqueKey& key)
+    {
+        // Client xids step by 128, so the low bits of match_bits are nearly
+        // constant: multiply-xor to mix all fields, then a murmur3 finaliser.
+        uint64_t h = key.match_bits * 0x9E3779B97F4A7C15ull;
+        h ^= key.nid * 0xC2B2AE3D27D4EB4Full;
+        h ^= (uint64_t{key.pid} << 8) | key.portal;
+        h ^= h >> 33;
+        h *= 0xff51afd7ed558ccdull;
+        h ^= h >> 33;
+        h *= 0xc4ceb9fe1a85ec53ull;
+        h ^= h >> 33;
+        return h;
+    }
 
 private:
     struct Slot {
@@ -80,7 +96,7 @@ private:
     }
     void grow();
 
-    std::vector<Slot> _slots;
+    std::vector<Slot, HugePageAllocator<Slot>> _slots;
     size_t _mask;
     size_t _size = 0;
 };

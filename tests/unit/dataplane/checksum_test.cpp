@@ -58,3 +58,18 @@ TEST(Checksum, Ipv4AndUdpAgreeWithDpdk)
         EXPECT_FALSE(udp_checksum_ok(ip, udp, 8 + payload)) << payload;  // any flipped bit is caught
     }
 }
+
+TEST(Checksum, CarriesOfTheLargestSumsAreKept)
+{
+    // Words of all ones (and a starting sum of all ones) drive the
+    // add-with-carry chain to its largest sums: every carry must end up in.
+    for (size_t ones_words : {3u, 4u, 5u, 7u, 8u, 12u}) {
+        std::vector<unsigned char> data(ones_words * 8 + 8, 0xff);
+        data.back() = 0x01;  // not all ones: the reference sum is not 0xffff by accident
+        EXPECT_EQ(fold_sum(ones_sum(data.data(), data.size())), rte_raw_cksum(data.data(), data.size()))
+            << ones_words;
+        EXPECT_EQ(fold_sum(ones_sum(data.data(), data.size(), 0xffffffffffffffffull)),
+                  fold_sum(ones_sum(data.data(), data.size()) + 0xffffffffu + 0xffffffffu))
+            << ones_words;
+    }
+}
