@@ -36,6 +36,7 @@ struct Piece {
     uint32_t length = 0;
     bool linked = false;
     bool done = false;
+    Clock::time_point sent_at;  // of the latest attempt
 };
 
 struct OstIo::Rpc {
@@ -55,7 +56,9 @@ struct OstIo::Rpc {
     size_t store_pending = 0;
     std::vector<Piece> pieces;
     size_t next_piece = 0;
+    size_t first_undone = 0;     // every piece before it is done
     size_t pieces_done = 0;
+    Clock::time_point newest_done_sent;  // the latest sent_at among done pieces
     size_t linked = 0;
     objstore::ObjectAttr attr;   // attribute RPCs: the result
     int32_t status = 0;

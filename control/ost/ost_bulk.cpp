@@ -52,6 +52,7 @@ void OstIo::on_bulk_event(const lnet::Event& event, lnet::TxSink& tx, Clock::tim
     } else if (completes && !piece.done) {
         piece.done = true;
         ++rpc.pieces_done;
+        rpc.newest_done_sent = std::max(rpc.newest_done_sent, piece.sent_at);
     }
     advance(rpc, tx, now);
 }
@@ -95,61 +96,104 @@ size_t OstIo::advance(Rpc& rpc, lnet::TxSink& tx, Clock::time_point now)
     return 0;
 }
 
-// Starts pieces while fewer than `window` are in flight. One MD per piece over
-// its slice of the buffer: threshold 2 (SEND then REPLY or ACK).
+// Starts pieces while fewer than `window` are in flight.
 size_t OstIo::send_pieces(Rpc& rpc, lnet::TxSink& tx, Clock::time_point now)
 {
-    bool get = rpc.phase == Phase::fetching;
     size_t sent = 0;
     while (rpc.next_piece < rpc.pieces.size() && rpc.next_piece - rpc.pieces_done < _config.window) {
-        Piece& piece = rpc.pieces[rpc.next_piece];
-        lnet::MdSpec md;
-        md.buffer = std::span(rpc.data.data() + piece.at, piece.length);
-        md.threshold = 2;
-        md.eq = &_eq;
-        md.user_data = bulk_user_data(_config.tag, rpc.id, rpc.next_piece);
-        auto handle = _endpoint.bind(md);
-        if (!handle) {
-            _stats.tx_pushbacks.add();  // no MD slot free now; poll() retries
+        if (!send_piece(rpc, rpc.next_piece, tx, now))
             break;
-        }
-        lnet::SendStatus status;
-        if (get) {
-            status = _endpoint.get(*handle, rpc.peer, ptlrpc::portal::ost_bulk, rpc.mbits, piece.at, tx);
-        } else {
-            lnet::PutOptions options;
-            options.ack = true;
-            options.remote_offset = piece.at;
-            status = _endpoint.put(*handle, rpc.peer, ptlrpc::portal::ost_bulk, rpc.mbits, options, tx);
-        }
-        if (status != lnet::SendStatus::sent) {
-            if (_endpoint.unlink(*handle) == lnet::UnlinkStatus::pushback) {
-                piece.md = *handle;  // unlinked when the RPC ends
-                piece.linked = true;
-                ++rpc.linked;
-                rpc.status = -EIO;
-                rpc.phase = Phase::dying;
-                return sent;
-            }
-            if (status == lnet::SendStatus::pushback) {
-                _stats.tx_pushbacks.add();
-                break;
-            }
-            _stats.bulk_failures.add();
-            rpc.status = -EIO;
-            rpc.phase = Phase::dying;
-            reply_error(rpc.body, rpc.msg_flags, rpc.peer, rpc.xid, EIO, tx);
-            return sent;
-        }
-        // The SEND event is already queued; its piece is known by its MD.
-        piece.md = *handle;
-        piece.linked = true;
-        ++rpc.linked;
         ++rpc.next_piece;
         ++sent;
         rpc.deadline = now + _config.bulk_timeout;  // progress: the client is there
     }
     return sent;
+}
+
+// One attempt at piece `index`: one MD over its slice of the buffer,
+// threshold 2 (SEND then REPLY or ACK). False when it did not go out: pushed
+// back (poll() tries again) or failed (the RPC is dying).
+bool OstIo::send_piece(Rpc& rpc, size_t index, lnet::TxSink& tx, Clock::time_point now)
+{
+    bool get = rpc.phase == Phase::fetching;
+    Piece& piece = rpc.pieces[index];
+    lnet::MdSpec md;
+    md.buffer = std::span(rpc.data.data() + piece.at, piece.length);
+    md.threshold = 2;
+    md.eq = &_eq;
+    md.user_data = bulk_user_data(_config.tag, rpc.id, index);
+    auto handle = _endpoint.bind(md);
+    if (!handle) {
+        _stats.tx_pushbacks.add();  // no MD slot free now; poll() retries
+        return false;
+    }
+    lnet::SendStatus status;
+    if (get) {
+        status = _endpoint.get(*handle, rpc.peer, ptlrpc::portal::ost_bulk, rpc.mbits, piece.at, tx);
+    } else {
+        lnet::PutOptions options;
+        options.ack = true;
+        options.remote_offset = piece.at;
+        status = _endpoint.put(*handle, rpc.peer, ptlrpc::portal::ost_bulk, rpc.mbits, options, tx);
+    }
+    if (status != lnet::SendStatus::sent) {
+        if (_endpoint.unlink(*handle) == lnet::UnlinkStatus::pushback) {
+            piece.md = *handle;  // unlinked when the RPC ends
+            piece.linked = true;
+            ++rpc.linked;
+            rpc.status = -EIO;
+            rpc.phase = Phase::dying;
+            return false;
+        }
+        if (status == lnet::SendStatus::pushback) {
+            _stats.tx_pushbacks.add();
+            return false;
+        }
+        _stats.bulk_failures.add();
+        rpc.status = -EIO;
+        rpc.phase = Phase::dying;
+        reply_error(rpc.body, rpc.msg_flags, rpc.peer, rpc.xid, EIO, tx);
+        return false;
+    }
+    // The SEND event is already queued; its piece is known by its MD.
+    piece.md = *handle;
+    piece.linked = true;
+    ++rpc.linked;
+    piece.sent_at = now;
+    return true;
+}
+
+// Pieces sent bulk_retry ago and not done, or bulk_fast_retry ago when a
+// piece sent later is done: the GET/PUT or its REPLY/ACK was lost. The old MD goes (a late answer to it finds none), then the piece goes
+// again. The RPC's deadline is left alone: only progress extends it, so a
+// client that has gone still times out.
+size_t OstIo::retry_pieces(Rpc& rpc, lnet::TxSink& tx, Clock::time_point now)
+{
+    if (rpc.phase != Phase::fetching && rpc.phase != Phase::sending)
+        return 0;
+    while (rpc.first_undone < rpc.next_piece && rpc.pieces[rpc.first_undone].done)
+        ++rpc.first_undone;
+    size_t retried = 0;
+    for (size_t i = rpc.first_undone; i < rpc.next_piece && rpc.phase != Phase::dying; ++i) {
+        Piece& piece = rpc.pieces[i];
+        if (piece.done)
+            continue;
+        auto age = now - piece.sent_at;
+        bool overtaken = piece.sent_at < rpc.newest_done_sent && age >= _config.bulk_fast_retry;
+        if (age < _config.bulk_retry && !overtaken)
+            continue;
+        if (piece.linked) {
+            if (_endpoint.unlink(piece.md) == lnet::UnlinkStatus::pushback)
+                continue;  // next poll
+            piece.linked = false;
+            --rpc.linked;
+        }
+        if (!send_piece(rpc, i, tx, now))
+            break;
+        _stats.bulk_retries.add();
+        ++retried;
+    }
+    return retried;
 }
 
 void OstIo::finish_store(Rpc& rpc, lnet::TxSink& tx, Clock::time_point now)

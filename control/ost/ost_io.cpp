@@ -260,7 +260,7 @@ size_t OstIo::poll(lnet::TxSink& tx, Clock::time_point now)
         if (it == _rpcs.end())
             continue;
         if (!expire(*it->second, tx, now))
-            work += advance(*it->second, tx, now);
+            work += retry_pieces(*it->second, tx, now) + advance(*it->second, tx, now);
     }
     while (!_waiting.empty() && _rpcs.size() < _config.max_rpcs) {
         lnet::Request request = _waiting.front();

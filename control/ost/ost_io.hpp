@@ -42,7 +42,15 @@ struct OstIoConfig {
     uint32_t window = 32;                // bulk pieces in flight per RPC
     uint64_t max_rpc_bytes = 4u << 20;   // larger I/O is refused (-EINVAL)
     size_t max_rpcs = 256;               // RPCs in progress; beyond, requests wait in their buffers
-    std::chrono::milliseconds bulk_timeout{5000};
+    std::chrono::milliseconds bulk_timeout{5000};  // without progress: the RPC is abandoned
+    // A bulk piece (GET or PUT) not completed after this is sent again: over
+    // UDP the datagram or its REPLY/ACK may be lost. Re-fetching or re-putting
+    // the same bytes at the same offset is harmless; the old MD goes first, so
+    // a late answer to it is dropped.
+    std::chrono::milliseconds bulk_retry{100};
+    // Sooner when a piece sent after it is already done (one link does not
+    // reorder: its answer was lost), once this much has passed.
+    std::chrono::milliseconds bulk_fast_retry{10};
     size_t resend_keep = 16;             // completed RPCs remembered per export
 };
 
@@ -56,6 +64,7 @@ struct OstIoStats {
     lnet::Counter resent_in_progress;  // a resend of an RPC still being served: dropped
     lnet::Counter timeouts;        // RPCs abandoned: bulk did not complete in time
     lnet::Counter bulk_failures;   // a GET/PUT that failed or moved the wrong length
+    lnet::Counter bulk_retries;    // a GET/PUT sent again after bulk_retry without its REPLY/ACK
     lnet::Counter store_pushbacks; // the StoreChannel was full; retried
     lnet::Counter tx_pushbacks;    // an LNET send pushed back; retried
     lnet::Counter reply_failures;  // a reply that could not be sent (the client resends)
@@ -116,6 +125,8 @@ private:
     size_t advance(Rpc& rpc, lnet::TxSink& tx, Clock::time_point now);
     size_t submit_store(Rpc& rpc);
     size_t send_pieces(Rpc& rpc, lnet::TxSink& tx, Clock::time_point now);
+    bool send_piece(Rpc& rpc, size_t index, lnet::TxSink& tx, Clock::time_point now);
+    size_t retry_pieces(Rpc& rpc, lnet::TxSink& tx, Clock::time_point now);
     void finish_store(Rpc& rpc, lnet::TxSink& tx, Clock::time_point now);
     void reply(Rpc& rpc, lnet::TxSink& tx);
     bool send_reply(lnet::ProcessId peer, uint64_t xid, uint32_t msg_flags, std::span<const std::byte> bytes,

@@ -135,8 +135,10 @@ public:
     // The client's bulk MD for an RPC (portal 8, match bits = xid).
     void post_bulk(uint64_t xid, std::vector<std::byte>& memory, bool server_writes_into_it)
     {
-        uint32_t options = server_writes_into_it ? lnet::md_option::op_put | lnet::md_option::manage_remote
-                                                 : lnet::md_option::op_get;
+        // manage_remote both ways, as client/bulk.cpp posts it: a GET sent again
+        // reads the same bytes.
+        uint32_t options = (server_writes_into_it ? lnet::md_option::op_put : lnet::md_option::op_get) |
+                           lnet::md_option::manage_remote;
         lnet::MdSpec md{memory, options, lnet::threshold_infinite, 0, false, &client_eq, 2};
         auto handle = client->attach({ptlrpc::portal::ost_bulk, server_id, xid, 0}, md, lnet::Position::after,
                                      to_server);
