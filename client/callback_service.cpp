@@ -1,5 +1,7 @@
 #include "client/callback_service.hpp"
 
+#include <algorithm>
+
 #include "lnet_core/ptlrpc/rpc_layout.hpp"
 
 namespace ostd::client {
@@ -60,6 +62,8 @@ size_t CallbackService::serve()
 void CallbackService::handle(const lnet::Request& request)
 {
     _counters.requests.add();
+    if (answer_again(request))
+        return;
     auto message = ptlrpc::decode_message(request.bytes);
     auto body = message ? ptlrpc::check_request(*message)
                         : lnet::Result<ptlrpc::PtlrpcBody, ptlrpc::MessageError>(message.error());
@@ -111,6 +115,20 @@ void CallbackService::handle(const lnet::Request& request)
     }
 }
 
+// The same AST again (the server did not get our reply): the same answer,
+// and no second blocking mark, completion or glimpse count.
+bool CallbackService::answer_again(const lnet::Request& request)
+{
+    for (const Answered& answered : _answered)
+        if (answered.xid == request.match_bits && answered.peer == request.peer &&
+            std::ranges::equal(answered.request, request.bytes)) {
+            _counters.duplicates.add();
+            send_reply(answered);
+            return true;
+        }
+    return false;
+}
+
 // A PUT on portal 16 with match bits = the AST's xid, at 224 if the AST
 // asked for adaptive timeouts (as our own requests do), else 0.
 void CallbackService::reply(const lnet::Request& request, const ptlrpc::PtlrpcBody& body, uint32_t msg_flags,
@@ -118,13 +136,23 @@ void CallbackService::reply(const lnet::Request& request, const ptlrpc::PtlrpcBo
 {
     ptlrpc::ReplyParams params;
     params.status = status;
-    std::vector<std::byte> bytes = ptlrpc::build_reply(body, msg_flags, params, buffers);
     uint32_t offset = (msg_flags & ptlrpc::msghdr_at_support) ? ptlrpc::at_reply_offset : 0;
-    auto sent = _transport.endpoint().put_bytes(bytes, request.peer, ptlrpc::portal::ldlm_cb_reply,
-                                                request.match_bits, lnet::PutOptions{.remote_offset = offset},
+    _answered.push_back({request.peer, request.match_bits, offset, {request.bytes.begin(), request.bytes.end()},
+                         ptlrpc::build_reply(body, msg_flags, params, buffers)});
+    while (_answered.size() > answered_keep)
+        _answered.pop_front();
+    send_reply(_answered.back());
+}
+
+bool CallbackService::send_reply(const Answered& answered)
+{
+    auto sent = _transport.endpoint().put_bytes(answered.reply, answered.peer, ptlrpc::portal::ldlm_cb_reply,
+                                                answered.xid, lnet::PutOptions{.remote_offset = answered.offset},
                                                 _transport);
-    if (sent == lnet::SendStatus::sent)
-        _counters.replies.add();
+    if (sent != lnet::SendStatus::sent)
+        return false;
+    _counters.replies.add();
+    return true;
 }
 
 }  // namespace ostd::client

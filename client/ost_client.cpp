@@ -14,6 +14,7 @@ UdpTransportConfig transport_config(const OstClientConfig& config)
     transport.net_number = config.server.net_number();
     transport.nid_address = config.nid_address;
     transport.pid = config.pid;
+    transport.loss = config.loss;
     return transport;
 }
 

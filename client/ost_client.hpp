@@ -35,6 +35,7 @@ struct OstClientConfig {
     WritebackConfig writeback;
     std::optional<uint32_t> nid_address;      // our NID (default: the route toward the server)
     std::optional<lnet::Pid> pid;             // ours (default user_pid(); two clients in one process need two)
+    LossConfig loss;                          // TEST ONLY: datagrams dropped on purpose (datagram_loss.hpp)
 };
 
 struct OpenOptions {
@@ -83,6 +84,7 @@ public:
     ObjectIo& io() { return _io; }
     RpcClient& rpc() { return _rpc; }
     UdpTransport& transport() { return *_transport; }
+    const CallbackService& callbacks() const { return _callbacks; }
     const Connection& connection() const { return *_session.connection(); }
 
 private:

@@ -59,7 +59,8 @@ UdpTransport::UdpTransport(const UdpTransportConfig& config, UdpSocket socket, l
       _peers(config.server_port),
       _rx_burst(config.rx_burst),
       _rx_buffer(udp_max_datagram),
-      _tx_buffer(lnet::frame_overhead + config.max_payload)
+      _tx_buffer(lnet::frame_overhead + config.max_payload),
+      _loss(config.loss)
 {
     set_rate_limit(config.tx_rate_bytes_per_s);
 }
@@ -111,6 +112,10 @@ bool UdpTransport::transmit(const lnet::LnetHeader& header, std::span<const std:
     }
     if (_rate_bytes_per_s != 0)
         throttle(length);
+    if (_loss.tx.drop()) {
+        _counters.tx_dropped.add();
+        return true;  // lost on the way: the sender cannot tell
+    }
     if (int err = _socket.send_to(std::span(_tx_buffer).first(length), *to); err != 0) {
         _counters.tx_errors.add();
         _last_send_error = TransportError{TransportErrc::send, err,
@@ -167,6 +172,10 @@ lnet::Result<size_t, TransportError> UdpTransport::poll(std::chrono::millisecond
         _counters.rx_bytes.add(got.length);
         if (got.truncated)
             _counters.rx_truncated.add();
+        if (_loss.rx.drop()) {
+            _counters.rx_dropped.add();
+            continue;  // lost on the way
+        }
         auto datagram = std::span<const std::byte>(_rx_buffer).first(got.length);
         if (!offer(datagram, got.from)) {
             _counters.rx_held.add();

@@ -13,6 +13,7 @@
 #include <optional>
 #include <vector>
 
+#include "client/datagram_loss.hpp"
 #include "client/peer_addresses.hpp"
 #include "client/udp_socket.hpp"
 #include "lnet_core/counter.hpp"
@@ -39,6 +40,8 @@ struct UdpTransportConfig {
     // Optional cap on the bytes of the datagrams we send (0: none). See
     // UdpTransport::set_rate_limit.
     uint64_t tx_rate_bytes_per_s = 0;
+    // TEST ONLY: drop this fraction of datagrams each way (see datagram_loss.hpp).
+    LossConfig loss;
 };
 
 struct TransportCounters {
@@ -52,6 +55,8 @@ struct TransportCounters {
     lnet::Counter tx_errors;      // sendto failures
     lnet::Counter tx_unroutable;  // no IPv4 address for the destination NID
     lnet::Counter tx_throttled;   // sends that waited for the rate cap
+    lnet::Counter tx_dropped;     // TEST ONLY: sends dropped on purpose (LossConfig)
+    lnet::Counter rx_dropped;     // TEST ONLY: receives dropped on purpose (LossConfig)
 };
 
 class UdpTransport final : public lnet::TxSink {
@@ -76,6 +81,10 @@ public:
     // Models a client whose own link is slower than the server's.
     void set_rate_limit(uint64_t bytes_per_s, uint64_t burst_bytes = 0);
     uint64_t rate_limit() const { return _rate_bytes_per_s; }
+
+    // TEST ONLY: from now on, drop datagrams as `loss` says (rates 0: none).
+    // A dropped send is reported sent, as a lost datagram would be.
+    void set_loss(const LossConfig& loss) { _loss = DatagramLoss(loss); }
 
     lnet::Endpoint& endpoint() { return _endpoint; }
     const lnet::Endpoint& endpoint() const { return _endpoint; }
@@ -109,6 +118,7 @@ private:
     double _bucket_capacity = 0;
     double _tokens = 0;
     std::chrono::steady_clock::time_point _refilled;
+    DatagramLoss _loss;
 };
 
 }  // namespace ostd::client

@@ -193,6 +193,7 @@ OstClientConfig client_config(const BenchArgs& a)
     config.port = a.connection.port;
     config.timeout = a.connection.timeout;
     config.resends = a.connection.resends;
+    config.loss = a.connection.loss;
     return config;
 }
 

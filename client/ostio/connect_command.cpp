@@ -41,6 +41,7 @@ struct ConnectArgs {
     uint16_t port = lnet_port;
     std::chrono::milliseconds timeout{1000};
     unsigned resends = 3;
+    LossConfig loss;  // TEST ONLY
     std::string target_uuid = "ostd-OST0000_UUID";
     bool json = false;
 };
@@ -63,6 +64,7 @@ lnet::Result<ConnectArgs, std::string> read_args(std::span<const std::string_vie
     args.port = connection->port;
     args.timeout = connection->timeout;
     args.resends = connection->resends;
+    args.loss = connection->loss;
     if (auto uuid = parsed->value("target")) {
         if (uuid->empty() || uuid->size() >= ptlrpc::obd_uuid_size)
             return std::string("--target: a UUID of 1 to 39 characters");
@@ -182,6 +184,7 @@ int run_connect(std::span<const std::string_view> raw, CommandIo io)
     config.server_port = args->port;
     config.route_to = args->target.address();
     config.net_number = args->target.net_number();
+    config.loss = args->loss;
     auto transport = UdpTransport::open(config);
     if (!transport) {
         io.err << "ostio connect: " << transport.error().message() << "\n";

@@ -48,6 +48,7 @@ lnet::Result<ObjectArgs, std::string> read_object_args(std::span<const std::stri
     args.config.port = connection->port;
     args.config.timeout = connection->timeout;
     args.config.resends = connection->resends;
+    args.config.loss = connection->loss;
     args.object = *object;
     args.json = parsed->has("json");
     args.no_expand = parsed->has("no-expand");

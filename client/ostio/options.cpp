@@ -1,6 +1,7 @@
 #include "client/ostio/options.hpp"
 
 #include <charconv>
+#include <cstdlib>
 
 namespace ostd::client::ostio {
 
@@ -19,7 +20,39 @@ const OptionSpec* find_spec(std::span<const OptionSpec> specs, std::string_view 
     for (const OptionSpec& spec : specs)
         if (spec.name == name)
             return &spec;
+    for (const OptionSpec& spec : test_loss_specs)
+        if (spec.name == name)
+            return &spec;
     return nullptr;
+}
+
+lnet::Result<double, std::string> fraction_option(const ParsedArgs& args, std::string_view name, double fallback)
+{
+    auto text = args.value(name);
+    if (!text)
+        return fallback;
+    std::string copy(*text);
+    char* end = nullptr;
+    double value = std::strtod(copy.c_str(), &end);
+    if (copy.empty() || end != copy.c_str() + copy.size() || !(value >= 0 && value <= 1))
+        return "bad --" + std::string(name) + " '" + copy + "': expected a fraction from 0 to 1 (e.g. 0.05)";
+    return value;
+}
+
+lnet::Result<LossConfig, std::string> loss_options(const ParsedArgs& args)
+{
+    auto both = fraction_option(args, "test-drop-rate", 0);
+    if (!both)
+        return both.error();
+    auto tx = fraction_option(args, "test-drop-tx-rate", *both);
+    auto rx = fraction_option(args, "test-drop-rx-rate", *both);
+    auto seed = uint_option(args, "test-drop-seed", 1, 0, UINT64_MAX);
+    for (const auto* rate : {&tx, &rx})
+        if (!*rate)
+            return rate->error();
+    if (!seed)
+        return seed.error();
+    return LossConfig{*tx, *rx, *seed};
 }
 
 }  // namespace
@@ -105,8 +138,11 @@ lnet::Result<ConnectionOptions, std::string> connection_options(const ParsedArgs
     for (const auto* option : {&port, &timeout, &resends})
         if (!*option)
             return option->error();
+    auto loss = loss_options(args);
+    if (!loss)
+        return loss.error();
     return ConnectionOptions{static_cast<uint16_t>(*port), std::chrono::milliseconds(*timeout),
-                             static_cast<unsigned>(*resends)};
+                             static_cast<unsigned>(*resends), *loss};
 }
 
 }  // namespace ostd::client::ostio

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "client/datagram_loss.hpp"
 #include "lnet_core/nid.hpp"
 #include "lnet_core/result.hpp"
 
@@ -21,6 +22,14 @@ struct OptionSpec {
     std::string_view name;  // without the dashes: "port"
     bool takes_value = false;
 };
+
+// TEST ONLY: accepted by every command (parse_options adds them), read by
+// connection_options: drop this fraction of the client's datagrams, each way
+// (--test-drop-rate) or one way (--test-drop-tx-rate, --test-drop-rx-rate),
+// with the drop decisions seeded by --test-drop-seed (default 1). To test
+// resends; never for real use.
+inline constexpr OptionSpec test_loss_specs[] = {
+    {"test-drop-rate", true}, {"test-drop-tx-rate", true}, {"test-drop-rx-rate", true}, {"test-drop-seed", true}};
 
 struct ParsedArgs {
     std::vector<std::string_view> positional;
@@ -44,12 +53,14 @@ lnet::Result<uint64_t, std::string> uint_option(const ParsedArgs& args, std::str
 // The appliance a command names: a tcp (IPv4) NID, or why it cannot be reached.
 lnet::Result<lnet::Nid, std::string> parse_target_nid(std::string_view text);
 
-// --port, --timeout (ms) and --resends, as every command talking to an
-// appliance takes them (an option a command does not declare keeps its default).
+// --port, --timeout (ms), --resends and the test-only loss options, as every
+// command talking to an appliance takes them (an option a command does not
+// declare keeps its default).
 struct ConnectionOptions {
     uint16_t port = 988;
     std::chrono::milliseconds timeout{1000};
     unsigned resends = 3;
+    LossConfig loss;  // TEST ONLY (test_loss_specs)
 };
 lnet::Result<ConnectionOptions, std::string> connection_options(const ParsedArgs& args);
 

@@ -36,6 +36,7 @@ constexpr std::string_view usage_text =
     "  fsync OBJECT | stat OBJECT | close OBJECT\n"
     "  sleep MS                            poll the client for MS milliseconds\n"
     "  locks                               the locks held and AST counters\n"
+    "  counters                            datagrams (dropped ones too), RPCs, resends, ASTs\n"
     "  ladvise OBJECT lockahead read|write S:E [S:E ...] [async]\n"
     "                                      lock ahead; one result per extent\n"
     "  ladvise OBJECT locknoexpand [unset] this file's locks with(out) NO_EXPANSION\n"
@@ -168,6 +169,19 @@ std::string lock_counters_json(const LockCounters& c)
            ",\"async_refused\":" + std::to_string(c.async_refused.get()) + "}";
 }
 
+// What the loss tests look at: datagrams dropped on purpose, resends, resent ASTs.
+std::string traffic_counters_json(OstClient& client)
+{
+    const TransportCounters& t = client.transport().counters();
+    const RpcCounters& rpc = client.rpc().counters();
+    const CallbackCounters& cb = client.callbacks().counters();
+    auto n = [](const lnet::Counter& c) { return std::to_string(c.get()); };
+    return "{\"tx_datagrams\":" + n(t.tx_datagrams) + ",\"tx_dropped\":" + n(t.tx_dropped) +
+           ",\"rx_datagrams\":" + n(t.rx_datagrams) + ",\"rx_dropped\":" + n(t.rx_dropped) +
+           ",\"rpcs\":" + n(rpc.started) + ",\"resends\":" + n(rpc.resends) + ",\"timeouts\":" + n(rpc.timeouts) +
+           ",\"asts\":" + n(cb.requests) + ",\"ast_duplicates\":" + n(cb.duplicates) + "}";
+}
+
 // ladvise OBJECT lockahead MODE S:E [S:E ...] [async] | ladvise OBJECT locknoexpand [unset]
 void run_ladvise(Runner& r, ObjectId object, const std::vector<std::string>& words, Result& result)
 {
@@ -253,6 +267,12 @@ Result execute(Runner& r, const std::vector<std::string>& words, bool& wait_line
             return usage("locks");
         result.add("locks", locks_json(r.client.locks().snapshot()));
         result.add("counters", lock_counters_json(r.client.locks().counters()));
+        return result;
+    }
+    if (verb == "counters") {
+        if (words.size() != 1)
+            return usage("counters");
+        result.add("counters", traffic_counters_json(r.client));
         return result;
     }
 
