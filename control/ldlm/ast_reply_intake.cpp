@@ -5,10 +5,10 @@
 
 namespace ostd::control {
 
-bool AstReplyIntake::expect(lnet::ProcessId peer, uint64_t xid, dataplane::Worker& worker)
+bool AstReplyIntake::send(lnet::ProcessId peer, uint64_t xid, Request request, dataplane::Worker& worker)
 {
-    forget(xid, worker);  // a resent AST reuses its xid: one ME per xid
-    Slot slot{std::make_unique<std::array<std::byte, reply_capacity>>(), {}};
+    forget(xid, worker);  // one ME per xid
+    Slot slot{std::make_unique<std::array<std::byte, reply_capacity>>(), {}, peer, std::move(request), 0, {}};
     lnet::MatchSpec me{lnet::ptlrpc::portal::ldlm_cb_reply, peer, xid, 0};
     lnet::MdSpec md{*slot.buffer, lnet::md_option::op_put | lnet::md_option::truncate, 1, 0, true,
                     &worker.eq(), dataplane::service_tag(_service)};
@@ -18,9 +18,43 @@ bool AstReplyIntake::expect(lnet::ProcessId peer, uint64_t xid, dataplane::Worke
         return false;
     }
     slot.md = *handle;
-    _slots.emplace(xid, std::move(slot));
     _stats.expected.add();
+    auto [it, inserted] = _slots.emplace(xid, std::move(slot));
+    put(it->second, xid, worker, Clock::now());
+    _stats.sent.add();
     return true;
+}
+
+// One attempt; the next is due resend_interval later whether this one went
+// out or was pushed back.
+bool AstReplyIntake::put(Slot& slot, uint64_t xid, dataplane::Worker& worker, Clock::time_point now)
+{
+    ++slot.attempts;
+    slot.next_attempt = now + _policy.resend_interval;
+    auto status = worker.endpoint().put_bytes(*slot.request, slot.peer, lnet::ptlrpc::portal::ldlm_cb_request, xid,
+                                              {}, worker.tx());
+    if (status == lnet::SendStatus::sent)
+        return true;
+    _stats.send_pushback.add();
+    return false;
+}
+
+size_t AstReplyIntake::resend_due(dataplane::Worker& worker)
+{
+    if (_slots.empty())
+        return 0;
+    auto now = Clock::now();
+    size_t resent = 0;
+    for (auto& [xid, slot] : _slots) {
+        if (slot.attempts >= _policy.max_attempts || now < slot.next_attempt)
+            continue;
+        put(slot, xid, worker, now);
+        _stats.resent.add();
+        ++resent;
+        if (slot.attempts == _policy.max_attempts)
+            _stats.exhausted.add();
+    }
+    return resent;
 }
 
 void AstReplyIntake::forget(uint64_t xid, dataplane::Worker& worker)
@@ -55,6 +89,7 @@ void AstReplyIntake::on_event(const lnet::Event& event, dataplane::Worker& worke
 
 size_t AstReplyIntake::poll(dataplane::Worker& worker)
 {
+    size_t resent = resend_due(worker);
     size_t forwarded = 0;
     while (!_waiting.empty() && rte_ring_sp_enqueue(worker.to_control(), _waiting.front().get()) == 0) {
         _waiting.front().release();  // the control core owns it now
@@ -64,7 +99,7 @@ size_t AstReplyIntake::poll(dataplane::Worker& worker)
     if (!_waiting.empty())
         _stats.ring_full.add();
     _stats.forwarded.add(forwarded);
-    return forwarded;
+    return forwarded + resent;
 }
 
 }  // namespace ostd::control

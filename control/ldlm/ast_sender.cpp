@@ -9,7 +9,7 @@ lnet::Result<bool, std::string> WorkerAstSender::start()
 {
     _intakes.clear();
     for (size_t i = 0; i < _dataplane.workers().size(); ++i)
-        _intakes.push_back(std::make_unique<AstReplyIntake>(_reply_service));
+        _intakes.push_back(std::make_unique<AstReplyIntake>(_reply_service, _policy));
     bool ran = _dataplane.run_on_workers(
         [this](dataplane::Worker& worker) { worker.add_service(_reply_service, _intakes[worker.index()].get()); },
         std::chrono::seconds(5));
@@ -30,12 +30,10 @@ bool WorkerAstSender::submit(unsigned worker, std::function<void(dataplane::Work
 
 bool WorkerAstSender::send(const AstTarget& to, uint64_t xid, std::vector<std::byte> request)
 {
-    auto bytes = std::make_shared<std::vector<std::byte>>(std::move(request));
+    AstReplyIntake::Request bytes = std::make_shared<const std::vector<std::byte>>(std::move(request));
     lnet::ProcessId peer = to.peer;
     bool queued = submit(to.worker, [bytes, peer, xid](dataplane::Worker& worker, AstReplyIntake& intake) {
-        if (!intake.expect(peer, xid, worker))
-            return;  // no ME, no AST: the control core's deadline covers it
-        worker.endpoint().put_bytes(*bytes, peer, lnet::ptlrpc::portal::ldlm_cb_request, xid, {}, worker.tx());
+        intake.send(peer, xid, bytes, worker);  // no ME, no AST: the control core's deadline covers it
     });
     (queued ? _stats.sent : _stats.refused).add();
     return queued;

@@ -1,7 +1,8 @@
 // ASTs in ostd: each is handed, as a command, to the client's home worker
 // (its peer table knows where the client is), which posts the reply ME on
 // portal 16 (AstReplyIntake) and PUTs the request to portal 15 — the way
-// ReplySender sends replies.
+// ReplySender sends replies — and resends it until it is answered or
+// forgotten (AstResendPolicy).
 #pragma once
 
 #include <memory>
@@ -23,8 +24,9 @@ struct AstSendStats {
 
 class WorkerAstSender : public AstChannel {
 public:
-    WorkerAstSender(dataplane::Dataplane& dataplane, dataplane::ServiceId reply_service)
-        : _dataplane(dataplane), _reply_service(reply_service) {}
+    WorkerAstSender(dataplane::Dataplane& dataplane, dataplane::ServiceId reply_service,
+                    AstResendPolicy policy = {})
+        : _dataplane(dataplane), _reply_service(reply_service), _policy(policy) {}
 
     // Puts an AstReplyIntake on every worker (before their loops serve traffic).
     lnet::Result<bool, std::string> start();
@@ -39,6 +41,7 @@ private:
 
     dataplane::Dataplane& _dataplane;
     dataplane::ServiceId _reply_service;
+    AstResendPolicy _policy;
     std::vector<std::unique_ptr<AstReplyIntake>> _intakes;  // per worker, used on its core only
     AstSendStats _stats;
 };
