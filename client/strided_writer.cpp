@@ -4,12 +4,27 @@
 
 namespace ostd::client {
 
-StridedWriter::StridedWriter(OstClient& client, OpenObject& file, const StridedConfig& config)
-    : _client(client), _file(file), _config(config),
-      _lockahead(config.lockahead && config.writers > 0 && config.stripe_size > 0 && config.batch > 0)
+namespace {
+
+bool lockahead_possible(const StridedConfig& config)
 {
-    _flushed = static_cast<bool>(_client.group_lock_flush(_file, _config.group_id));
-    locknoexpand(_client, _file, 0);
+    return config.lockahead && config.writers > 0 && config.stripe_size > 0 && config.batch > 0;
+}
+
+}  // namespace
+
+StridedWriter::StridedWriter(OstClient& client, OpenObject& file, const StridedConfig& config)
+    : _client(&client), _file(&file), _config(config), _lockahead(lockahead_possible(config))
+{
+    _flushed = static_cast<bool>(_client->group_lock_flush(*_file, _config.group_id));
+    locknoexpand(*_client, *_file, 0);
+}
+
+StridedWriter::StridedWriter(StripedFile& file, const StridedConfig& config)
+    : _striped(&file), _config(config), _lockahead(lockahead_possible(config))
+{
+    _flushed = static_cast<bool>(_striped->group_lock_flush(_config.group_id));
+    _striped->locknoexpand(0);
 }
 
 void StridedWriter::lock_ahead_from(uint64_t offset)
@@ -25,7 +40,8 @@ void StridedWriter::lock_ahead_from(uint64_t offset)
     }
     ++_stats.batches;
     _stats.extents_requested += extents.size();
-    auto results = lockahead(_client, _file, LadviseMode::write, extents, ladvise_flag::async);
+    auto results = _striped ? _striped->lockahead(LadviseMode::write, extents, ladvise_flag::async)
+                            : lockahead(*_client, *_file, LadviseMode::write, extents, ladvise_flag::async);
     if (!results) {
         _lockahead = false;  // no-expand stays on
         _lockahead_error = results.error();
@@ -46,7 +62,7 @@ lnet::Result<size_t, std::string> StridedWriter::write(uint64_t offset, std::spa
 {
     if (_lockahead && (offset < _window_start || offset >= _window_end))
         lock_ahead_from(offset);
-    auto written = _client.write(_file, offset, data);
+    auto written = _striped ? _striped->write(offset, data) : _client->write(*_file, offset, data);
     if (!written)
         return written.error().detail;
     return static_cast<size_t>(*written);

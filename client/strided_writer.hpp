@@ -11,6 +11,9 @@
 //
 //   StridedWriter writer(*client, file, {.writers = 4, .rank = 1, .stripe_size = 1 << 20});
 //   writer.write(5ull << 20, bytes);
+//
+// Over a striped file the same: the batch's file extents are cut per stripe
+// (StripedFile::lockahead), the flush and no-expand go to every stripe.
 #pragma once
 
 #include <cstddef>
@@ -19,6 +22,7 @@
 #include <string>
 
 #include "client/ladvise.hpp"
+#include "client/striped_file.hpp"
 
 namespace ostd::client {
 
@@ -34,6 +38,7 @@ struct StridedConfig {
 class StridedWriter {
 public:
     StridedWriter(OstClient& client, OpenObject& file, const StridedConfig& config);
+    StridedWriter(StripedFile& file, const StridedConfig& config);
 
     // Writes through the client (writeback cache, PW lock), locking ahead first when needed.
     lnet::Result<size_t, std::string> write(uint64_t offset, std::span<const std::byte> data);
@@ -58,8 +63,10 @@ public:
 private:
     void lock_ahead_from(uint64_t offset);
 
-    OstClient& _client;
-    OpenObject& _file;
+    // One of the two targets: a single object, or a striped file.
+    OstClient* _client = nullptr;
+    OpenObject* _file = nullptr;
+    StripedFile* _striped = nullptr;
     StridedConfig _config;
     bool _lockahead;
     bool _flushed = false;

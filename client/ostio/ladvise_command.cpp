@@ -6,6 +6,7 @@
 
 #include "client/ostio/json.hpp"
 #include "client/ostio/object_command.hpp"
+#include "client/ostio/repeated_option.hpp"
 
 namespace ostd::client::ostio {
 
@@ -37,28 +38,16 @@ constexpr std::array<OptionSpec, 6> specs{
 // Takes every --extent out of raw (the option parser keeps one value per name).
 lnet::Result<std::vector<LadviseExtent>, std::string> take_extents(std::vector<std::string_view>& raw)
 {
+    auto values = take_repeated(raw, "extent");
+    if (!values)
+        return values.error();
     std::vector<LadviseExtent> extents;
-    std::vector<std::string_view> rest;
-    for (size_t i = 0; i < raw.size(); ++i) {
-        std::string_view arg = raw[i];
-        std::optional<std::string_view> value;
-        if (arg == "--extent") {
-            if (i + 1 == raw.size())
-                return std::string("--extent needs S:E");
-            value = raw[++i];
-        } else if (arg.starts_with("--extent=")) {
-            value = arg.substr(9);
-        }
-        if (!value) {
-            rest.push_back(arg);
-            continue;
-        }
-        auto extent = parse_extent(*value);
+    for (std::string_view value : *values) {
+        auto extent = parse_extent(value);
         if (!extent)
             return extent.error();
         extents.push_back(*extent);
     }
-    raw = std::move(rest);
     return extents;
 }
 

@@ -54,4 +54,18 @@ bool progress_until(OstClient& client, Predicate predicate)
     return true;
 }
 
+// The extents of the speculative (lockahead) enqueues the server granted, in order.
+inline std::vector<Extent> lockahead_grants(const MiniOst& ost)
+{
+    std::vector<Extent> out;
+    bool speculative = false;
+    for (const auto& e : ost.log()) {
+        if (e.what == "enqueue")
+            speculative = e.a & ptlrpc::ldlm_flag::speculative;
+        else if (e.what == "grant" && speculative)
+            out.push_back({e.a, e.b});
+    }
+    return out;
+}
+
 }  // namespace ostd::client::testing

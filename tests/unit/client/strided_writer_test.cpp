@@ -28,20 +28,6 @@ std::vector<LogEntry> entries(const MiniOst& ost, const std::string& what)
     return out;
 }
 
-// The extents of the speculative enqueues the server granted, in order.
-std::vector<Extent> lockahead_grants(const MiniOst& ost)
-{
-    std::vector<Extent> out;
-    bool speculative = false;
-    for (const auto& e : ost.log()) {
-        if (e.what == "enqueue")
-            speculative = e.a & flag::speculative;
-        else if (e.what == "grant" && speculative)
-            out.push_back({e.a, e.b});
-    }
-    return out;
-}
-
 }  // namespace
 
 TEST(StridedWriter, OpenFlushesOthersLocksWithAGroupLockAndSwitchesNoExpandOn)
