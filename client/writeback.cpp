@@ -113,6 +113,13 @@ uint64_t WritebackCache::overlay(ObjectId object, uint64_t offset, std::span<std
             end = std::max(end, to);
         }
     }
+    // Our dirty data past the read makes the object at least that long: a
+    // hole between what we have and it reads as zeros, not as the end.
+    uint64_t known = std::min(limit, dirty_end(object));
+    if (known > end) {
+        std::memset(out.data() + (end - offset), 0, known - end);
+        end = known;
+    }
     return end - offset;
 }
 

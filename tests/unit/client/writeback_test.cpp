@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "tests/unit/client/ost_harness.hpp"
@@ -110,6 +111,28 @@ TEST(Writeback, StatOfAnotherClientsDirtyObjectGlimpsesTheHolder)
     EXPECT_FALSE(stat->lock_granted);  // 301: aborted, size in the LVB
     EXPECT_EQ(stat->size, 123'456u);
     EXPECT_EQ(h.ost.count("gl_ast"), 1u);
+}
+
+TEST(Writeback, AReadOfAHoleBeforeOurDirtyDataReadsZerosNotTheEnd)
+{
+    OstHarness h;
+    auto client = h.client();
+    ASSERT_TRUE(client);
+    OpenObject file = client->open({.id = 2});
+    auto early = pattern(100, 1);
+    ASSERT_TRUE(client->write(file, 1000, early));
+    ASSERT_TRUE(client->write(file, 50'000, pattern(100, 2)));  // the object is 50100 bytes long
+    std::vector<std::byte> back(3000, std::byte{0x55});
+    auto got = client->read(file, 900, back);  // [900, 3900): data then a hole, all inside the object
+    ASSERT_TRUE(got);
+    EXPECT_EQ(*got, 3000u);
+    EXPECT_TRUE(std::all_of(back.begin(), back.begin() + 100, [](std::byte b) { return b == std::byte{0}; }));
+    EXPECT_TRUE(std::equal(early.begin(), early.end(), back.begin() + 100));
+    EXPECT_TRUE(std::all_of(back.begin() + 200, back.end(), [](std::byte b) { return b == std::byte{0}; }));
+    std::vector<std::byte> tail(500);
+    auto past = client->read(file, 50'000, tail);  // still short at the object's end
+    ASSERT_TRUE(past);
+    EXPECT_EQ(*past, 100u);
 }
 
 TEST(Writeback, StatIsTheLargerOfTheServersSizeAndOurDirtyEnd)
