@@ -122,6 +122,12 @@ bool OstIo::send_piece(Rpc& rpc, size_t index, lnet::TxSink& tx, Clock::time_poi
     md.threshold = 2;
     md.eq = &_eq;
     md.user_data = bulk_user_data(_config.tag, rpc.id, index);
+    // Room for its SEND event, or for the UNLINK if the send pushes back:
+    // otherwise a full EQ would leave the MD stuck and the RPC dying.
+    if (_eq.free_slots() < 2) {
+        _stats.tx_pushbacks.add();
+        return false;
+    }
     auto handle = _endpoint.bind(md);
     if (!handle) {
         _stats.tx_pushbacks.add();  // no MD slot free now; poll() retries
