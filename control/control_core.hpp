@@ -71,6 +71,8 @@ public:
     // Null until start_objects; its store may be read from any thread.
     ost::ObjectService* objects() { return _objects.get(); }
     LdlmService& ldlm() { return _ldlm; }
+    // Each worker's intakes (portals 28, 17, 16): their counters may be read from any thread.
+    const std::vector<std::unique_ptr<dataplane::RpcIntake>>& intakes() const { return _intakes; }
 
 private:
     size_t serve_workers();

@@ -40,8 +40,10 @@ void RpcIntake::on_event(const lnet::Event& event, Worker& worker)
 
 bool RpcIntake::forward(Held& held, Worker& worker)
 {
-    if (rte_ring_sp_enqueue(worker.to_control(), held.rpc.get()) != 0)
+    if (rte_ring_sp_enqueue(worker.to_control(), held.rpc.get()) != 0) {
+        _stats.ring_full.add();
         return false;
+    }
     held.rpc.release();  // the control core owns it now
     _buffers.release(held.buffer, worker.tx());
     _stats.forwarded.add();
@@ -55,8 +57,6 @@ size_t RpcIntake::poll(Worker& worker)
         _waiting.pop_front();
         ++forwarded;
     }
-    if (!_waiting.empty())
-        _stats.ring_full.add();
     return forwarded;
 }
 

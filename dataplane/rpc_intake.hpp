@@ -18,7 +18,7 @@ namespace ostd::dataplane {
 
 struct RpcIntakeStats {
     lnet::Counter forwarded;
-    lnet::Counter ring_full;  // polls on which the ring refused what was waiting
+    lnet::Counter ring_full;  // requests the ring refused (each waits and is offered again)
 };
 
 class RpcIntake : public WorkerService {

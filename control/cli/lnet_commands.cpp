@@ -9,7 +9,8 @@
 //   clear lnet stats -> {"cleared": "lnet"}
 //   show portals -> {"workers": [{"worker", "portals": [{"portal", "kind", "lazy", "entries",
 //                                                         "delayed"}]}]}   (portals in use only)
-//   show eq -> {"workers": [{"worker", "capacity", "depth", "posted", "pushbacks"}],
+//   show eq -> {"workers": [{"worker", "capacity", "depth", "posted", "pushbacks",
+//                             "to_control": {"forwarded", "refused"}}],   (requests for the control core)
 //               "control": {"events": {"get", "put", "reply", "ack", "send", "unlink"},
 //                           "loops", "idle_sleeps"}}
 //   show peers -> {"workers": [{"worker", "peers": [{"nid", "ip", "port", "mac"}]}]}
@@ -20,6 +21,7 @@
 
 #include "control/cli/command_groups.hpp"
 #include "control/cli/worker_query.hpp"
+#include "control/control_core.hpp"
 #include "lnet_core/drop_reason.hpp"
 #include "lnet_core/nid.hpp"
 
@@ -156,9 +158,25 @@ void show_from_workers(Session& session, Value (*read)(dataplane::Worker&))
     session.show(Value::object().set("workers", std::move(workers)));
 }
 
+// The worker's requests for the control core (portals 28, 17): forwarded, and
+// refused by a full ring (those wait in their buffers and go later).
+Value to_control(const ControlCore& control, size_t worker, size_t workers)
+{
+    const auto& intakes = control.intakes();  // per worker, then per portal
+    size_t per_worker = workers ? intakes.size() / workers : 0;
+    uint64_t forwarded = 0, refused = 0;
+    for (size_t i = worker * per_worker; i < (worker + 1) * per_worker; ++i)
+        if (intakes[i]) {
+            forwarded += intakes[i]->stats().forwarded.get();
+            refused += intakes[i]->stats().ring_full.get();
+        }
+    return Value::object().set("forwarded", forwarded).set("refused", refused);
+}
+
 void show_eq(Session& session)
 {
     auto workers = Value::array();
+    size_t count = session.context().dataplane.workers().size();
     for (auto& worker : session.context().dataplane.workers()) {
         lnet::EventQueue& eq = worker->eq();  // indices and Counters: atomics
         const dataplane::WorkerStats& stats = worker->stats();
@@ -172,7 +190,8 @@ void show_eq(Session& session)
                         .set("posted", eq.posted())
                         .set("pushbacks", eq.pushbacks())
                         .set("events", std::move(events))
-                        .set("unclaimed_events", stats.unclaimed_events.get()));
+                        .set("unclaimed_events", stats.unclaimed_events.get())
+                        .set("to_control", to_control(session.context().control, worker->index(), count)));
     }
     const ControlStats& stats = session.context().control.stats();
     session.show(Value::object()
