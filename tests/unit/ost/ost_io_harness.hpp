@@ -44,7 +44,9 @@ struct Reply {
 
 class OstIoHarness {
 public:
-    explicit OstIoHarness(uint32_t max_payload = 1376) : _max_payload(max_payload)
+    // server_eq_size: the engine's event queue (tiny, to make it fill).
+    explicit OstIoHarness(uint32_t max_payload = 1376, size_t server_eq_size = 8192)
+        : server_eq(server_eq_size), _max_payload(max_payload)
     {
         objstore::ObjectStoreConfig store_config;
         store_config.memory_limit = 64u << 20;
@@ -84,9 +86,12 @@ public:
                 auto m = std::move(to_server.queue.front());
                 to_server.queue.pop_front();
                 bool is_reply = std::holds_alternative<lnet::ReplyFields>(m.header.fields);
-                if (!(is_reply && drop_client_replies))
-                    server->handle(m.header, m.payload, to_client);
                 moved = true;
+                if (!(is_reply && drop_client_replies) &&
+                    server->handle(m.header, m.payload, to_client).status == lnet::ReceiveStatus::pushback) {
+                    to_server.queue.push_front(std::move(m));  // kept, as a worker does, until the EQ drains
+                    break;
+                }
             }
             while (!to_client.queue.empty()) {
                 auto m = std::move(to_client.queue.front());
@@ -166,7 +171,7 @@ public:
 
     std::unique_ptr<objstore::ObjectStore> store;
     std::unique_ptr<objstore::AsyncStore> async;
-    lnet::EventQueue server_eq{8192};
+    lnet::EventQueue server_eq;
     lnet::EventQueue client_eq{8192};
     std::unique_ptr<lnet::Endpoint> server;
     std::unique_ptr<lnet::Endpoint> client;
@@ -184,6 +189,15 @@ public:
 private:
     uint32_t _max_payload;
 };
+
+// n bytes that differ with the seed and along the buffer.
+inline std::vector<std::byte> pattern(size_t n, uint8_t seed)
+{
+    std::vector<std::byte> out(n);
+    for (size_t i = 0; i < n; ++i)
+        out[i] = std::byte(static_cast<uint8_t>(seed + i * 7 + (i >> 8)));
+    return out;
+}
 
 // Request buffers of OST_WRITE/OST_READ for one object.
 struct Brw {

@@ -14,14 +14,6 @@ using ptlrpc::Opcode;
 
 namespace {
 
-std::vector<std::byte> pattern(size_t n, uint8_t seed)
-{
-    std::vector<std::byte> out(n);
-    for (size_t i = 0; i < n; ++i)
-        out[i] = std::byte(static_cast<uint8_t>(seed + i * 7 + (i >> 8)));
-    return out;
-}
-
 std::array<std::byte, ptlrpc::Obdo::size> obdo_of(uint64_t object, uint64_t valid = 0, uint64_t size = 0,
                                                    uint64_t blocks = 0)
 {
