@@ -4,7 +4,7 @@ through one ostd, that ostd stopped with SIGTERM, a new ostd started on the
 same object directory (a new namespace, a new TAP): the bytes, the holes and
 the sizes are all still there. The same after SIGKILL right after the
 acknowledged OST_SYNC (issue 7), with strace showing that the sync really
-fsync()ed the object's file before the acknowledgement."""
+fsync()ed the object's file while the client waited for the acknowledgement."""
 import json
 import os
 import re
@@ -100,8 +100,8 @@ def traced_fsyncs(pid, action):
 def test_synced_data_survives_sigkill(appliance_factory, ostio_run, tmp_path):
     """SIGKILL right after the OST_SYNC is acknowledged: no clean shutdown,
     nothing flushed on the way out. The sync fsync()ed the object's file
-    (strace shows it, with a result of 0, before the acknowledgement reached
-    the client), and a new ostd serves the data."""
+    (strace shows it, with a result of 0, while the client waited for the
+    acknowledgement), and a new ostd serves the data."""
     directory, extra = file_store(tmp_path)
     first = appliance_factory(extra=extra, tag="rsk")
     writer = write_and_sync(first, ostio_run, directory)
