@@ -38,6 +38,8 @@ lnet::Result<std::unique_ptr<StripedFile>, std::string> StripedFile::open(const 
         config.server = stripe.appliance;
         config.port = stripe.port;
         auto client = OstClient::connect(config);
+        if (!client && layout.stripe_count() == 1)
+            return client.error();
         if (!client)
             return "stripe " + std::to_string(file->_client_of.size()) + " (" + lnet::format_nid(stripe.appliance) +
                    "): " + client.error();
@@ -90,6 +92,8 @@ void StripedFile::serve_others(size_t waiting)
 
 RpcError StripedFile::on_stripe(uint32_t stripe, RpcError error) const
 {
+    if (_layout.stripe_count() == 1)
+        return error;  // as a plain OstClient says it
     error.detail = "stripe " + std::to_string(stripe) + " (" + lnet::format_nid(_layout.stripe(stripe).appliance) +
                    "): " + error.detail;
     return error;

@@ -3,6 +3,8 @@
 #include <cstdio>
 
 #include "client/ostio/json.hpp"
+#include "client/ostio/layout_options.hpp"
+#include "client/ostio/repeated_option.hpp"
 
 namespace ostd::client::ostio {
 
@@ -24,25 +26,40 @@ lnet::Result<ObjectId, std::string> parse_object(std::string_view text)
     return object;
 }
 
-lnet::Result<ObjectArgs, std::string> read_object_args(std::span<const std::string_view> raw,
-                                                       std::span<const OptionSpec> specs)
+lnet::Result<ObjectArgs, std::string> read_object_args(std::span<const std::string_view> raw_args,
+                                                       std::span<const OptionSpec> specs, bool striped)
 {
+    std::vector<std::string_view> raw(raw_args.begin(), raw_args.end());
+    std::vector<std::string_view> osts;
+    if (striped) {
+        auto taken = take_repeated(raw, "ost");
+        if (!taken)
+            return taken.error();
+        osts = *taken;
+    }
     std::vector<OptionSpec> all(std::begin(connection_specs), std::end(connection_specs));
     all.insert(all.end(), specs.begin(), specs.end());
+    if (striped)
+        all.insert(all.end(), std::begin(layout_specs), std::end(layout_specs));
     auto parsed = parse_options(raw, all);
     if (!parsed)
         return parsed.error();
-    if (parsed->positional.size() != 2)
-        return "expected NID and OBJECT, got " + std::to_string(parsed->positional.size()) + " arguments";
-    auto nid = parse_target_nid(parsed->positional[0]);
+    const size_t expected = osts.empty() ? 2 : 1;
+    if (parsed->positional.size() != expected)
+        return std::string(osts.empty() ? "expected NID and OBJECT" : "expected OBJECT (the appliances are the --ost)") +
+               ", got " + std::to_string(parsed->positional.size()) + " arguments";
+    auto nid = parse_target_nid(osts.empty() ? parsed->positional[0] : osts.front());
     if (!nid)
         return nid.error();
-    auto object = parse_object(parsed->positional[1]);
+    auto object = parse_object(parsed->positional[expected - 1]);
     if (!object)
         return object.error();
     auto connection = connection_options(*parsed);
     if (!connection)
         return connection.error();
+    auto layout = read_layout(osts, *parsed, *object, connection->port);
+    if (!layout)
+        return layout.error();
     ObjectArgs args;
     args.config.server = *nid;
     args.config.port = connection->port;
@@ -53,12 +70,39 @@ lnet::Result<ObjectArgs, std::string> read_object_args(std::span<const std::stri
     args.json = parsed->has("json");
     args.no_expand = parsed->has("no-expand");
     args.parsed = *parsed;
+    args.layout = *layout;
     return args;
 }
 
 lnet::Result<std::unique_ptr<OstClient>, std::string> connect_client(const ObjectArgs& args)
 {
     return OstClient::connect(args.config);
+}
+
+lnet::Result<std::unique_ptr<StripedFile>, std::string> open_file(const ObjectArgs& args)
+{
+    if (args.layout)
+        return StripedFile::open(*args.layout, args.config, {.no_expand = args.no_expand});
+    auto one = Layout::make(default_stripe_size, {{args.config.server, args.object, args.config.port}});
+    return StripedFile::open(*one, args.config, {.no_expand = args.no_expand});
+}
+
+std::vector<ClientLock> file_locks(StripedFile& file)
+{
+    std::vector<ClientLock> locks;
+    for (OstClient* client : file.clients()) {
+        auto held = client->locks().snapshot();
+        locks.insert(locks.end(), held.begin(), held.end());
+    }
+    return locks;
+}
+
+uint64_t file_write_rpcs(StripedFile& file)
+{
+    uint64_t rpcs = 0;
+    for (OstClient* client : file.clients())
+        rpcs += client->io().counters().write_rpcs.get();
+    return rpcs;
 }
 
 namespace {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "client/ost_client.hpp"
+#include "client/striped_file.hpp"
 #include "client/ostio/options.hpp"
 
 namespace ostd::client::ostio {
@@ -32,15 +33,23 @@ struct ObjectArgs {
     bool json = false;
     bool no_expand = false;
     ParsedArgs parsed;  // for the command's own options
+    std::optional<Layout> layout;  // --ost given (see layout_options.hpp)
 };
 
-// specs: the command's own options (connection_specs are added).
+// specs: the command's own options (connection_specs are added). With
+// striped, the layout options too: "--ost NID ... OBJECT" instead of "NID OBJECT".
 lnet::Result<ObjectArgs, std::string> read_object_args(std::span<const std::string_view> raw,
-                                                       std::span<const OptionSpec> specs);
+                                                       std::span<const OptionSpec> specs, bool striped = false);
 lnet::Result<ObjectId, std::string> parse_object(std::string_view text);
 
 // Connects; the error is a sentence.
 lnet::Result<std::unique_ptr<OstClient>, std::string> connect_client(const ObjectArgs& args);
+// The file the arguments name: their layout, or the one object on the one
+// appliance (a single stripe). Connects to every appliance.
+lnet::Result<std::unique_ptr<StripedFile>, std::string> open_file(const ObjectArgs& args);
+// Every client's locks, appliance by appliance; and their OST_WRITE RPCs.
+std::vector<ClientLock> file_locks(StripedFile& file);
+uint64_t file_write_rpcs(StripedFile& file);
 
 // Byte p of the test pattern with this seed: a function of the absolute
 // offset, so any range of a patterned object can be checked.

@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "client/ostio/json.hpp"
+#include "client/ostio/layout_options.hpp"
 #include "client/ostio/object_command.hpp"
 
 namespace ostd::client::ostio {
@@ -13,9 +14,11 @@ namespace {
 
 constexpr std::string_view usage_text =
     "usage: ostio read NID OBJECT --offset O --size S [--verify-pattern SEED] [--out F] [options]\n"
+    "       ostio read --ost NID [--ost NID ...] OBJECT ... [layout options]\n"
     "\n"
     "Reads up to S bytes at offset O of the object under a PR extent lock\n"
-    "(OST_READ, the server PUTs into our bulk buffer).\n"
+    "(OST_READ, the server PUTs into our bulk buffer). Striped (--ost): each\n"
+    "stripe's part from its object, holes as zeros, short only at end of file.\n"
     "\n"
     "  --offset O            where to read (default 0)\n"
     "  --size S              how many bytes\n"
@@ -26,7 +29,7 @@ constexpr std::array<OptionSpec, 4> specs{{{"offset", true}, {"size", true}, {"v
 
 int run(std::span<const std::string_view> raw, CommandIo io)
 {
-    auto args = read_object_args(raw, specs);
+    auto args = read_object_args(raw, specs, true);
     std::string error = args ? "" : args.error();
     uint64_t offset = 0, size = 0;
     std::optional<uint64_t> seed;
@@ -43,21 +46,21 @@ int run(std::span<const std::string_view> raw, CommandIo io)
         }
     }
     if (!error.empty()) {
-        io.err << "ostio read: " << error << "\n" << usage_text << connection_usage;
+        io.err << "ostio read: " << error << "\n" << usage_text << connection_usage << layout_usage;
         return exit_usage;
     }
-    auto client = connect_client(*args);
-    if (!client) {
-        io.err << "ostio read: " << client.error() << "\n";
+    auto opened = open_file(*args);
+    if (!opened) {
+        io.err << "ostio read: " << opened.error() << "\n";
         return exit_failed;
     }
-    OstClient& c = **client;
+    StripedFile& file = **opened;
     std::vector<std::byte> data(size);
     auto start = std::chrono::steady_clock::now();
-    auto got = c.read(c.open(args->object, {.no_expand = args->no_expand}), offset, data);
+    auto got = file.read(offset, data);
     auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    auto locks = c.locks().snapshot();
-    c.disconnect();
+    auto locks = file_locks(file);
+    file.disconnect();
     if (!got) {
         io.err << "ostio read: " << got.error().detail << "\n";
         return exit_failed;

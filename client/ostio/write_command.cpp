@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "client/ostio/json.hpp"
+#include "client/ostio/layout_options.hpp"
 #include "client/ostio/object_command.hpp"
 
 namespace ostd::client::ostio {
@@ -15,10 +16,13 @@ namespace {
 
 constexpr std::string_view usage_text =
     "usage: ostio write NID OBJECT --offset O --size S [--pattern SEED | --file F] [options]\n"
+    "       ostio write --ost NID [--ost NID ...] OBJECT ... [layout options]\n"
     "\n"
     "Writes S bytes at offset O of the object under a PW extent lock (through\n"
     "the writeback cache), then flushes them (OST_WRITE with bulk) and syncs.\n"
     "The data is the test pattern of SEED (default 1) or the file's bytes.\n"
+    "Striped (--ost): each stripe's bytes go to its object on its appliance,\n"
+    "under a lock on that object.\n"
     "\n"
     "  --offset O     where to write (default 0)\n"
     "  --size S       how many bytes (default: the file's size)\n"
@@ -61,39 +65,41 @@ lnet::Result<std::vector<std::byte>, std::string> data_for(const ObjectArgs& arg
 
 int run(std::span<const std::string_view> raw, CommandIo io)
 {
-    auto args = read_object_args(raw, specs);
+    auto args = read_object_args(raw, specs, true);
     auto offset = args ? uint_option(args->parsed, "offset", 0, 0, UINT64_MAX / 2) : lnet::Result<uint64_t, std::string>(0);
     auto data = args && offset ? data_for(*args, *offset) : lnet::Result<std::vector<std::byte>, std::string>(std::string());
     std::string error = !args ? args.error() : !offset ? offset.error() : !data ? data.error() : "";
     if (!error.empty()) {
-        io.err << "ostio write: " << error << "\n" << usage_text << connection_usage;
+        io.err << "ostio write: " << error << "\n" << usage_text << connection_usage << layout_usage;
         return exit_usage;
     }
-    auto client = connect_client(*args);
-    if (!client) {
-        io.err << "ostio write: " << client.error() << "\n";
+    auto opened = open_file(*args);
+    if (!opened) {
+        io.err << "ostio write: " << opened.error() << "\n";
         return exit_failed;
     }
-    OstClient& c = **client;
-    OpenObject file = c.open(args->object, {.no_expand = args->no_expand});
+    StripedFile& file = **opened;
     auto start = std::chrono::steady_clock::now();
-    auto written = c.write(file, *offset, data.value());
-    lnet::Result<bool, RpcError> synced = written ? c.fsync(file) : lnet::Result<bool, RpcError>(written.error());
+    auto written = file.write(*offset, data.value());
+    lnet::Result<bool, RpcError> synced = written ? file.fsync() : lnet::Result<bool, RpcError>(written.error());
     auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    auto locks = c.locks().snapshot();
-    c.disconnect();
+    auto locks = file_locks(file);
+    file.disconnect();
     if (!synced) {
         io.err << "ostio write: " << synced.error().detail << "\n";
         return exit_failed;
     }
-    uint64_t rpcs = c.io().counters().write_rpcs.get();
+    uint64_t rpcs = file_write_rpcs(file);
     if (args->json)
         io.out << "{\"object\":" << json_string(object_text(args->object)) << ",\"offset\":" << *offset
                << ",\"bytes\":" << data->size() << ",\"write_rpcs\":" << rpcs << ",\"seconds\":" << elapsed
+               << (args->layout ? ",\"layout\":" + layout_json(*args->layout) : std::string())
                << ",\"locks\":" << locks_json(locks) << "}\n";
     else {
         io.out << "wrote " << data->size() << " bytes at " << *offset << " of object " << object_text(args->object)
                << " in " << rpcs << " OST_WRITE RPCs, " << elapsed << " s\n";
+        if (args->layout)
+            io.out << "layout: " << layout_text(*args->layout) << "\n";
         print_locks(locks, io.out);
     }
     return exit_ok;
