@@ -55,6 +55,7 @@ StripedFile::StripedFile(const Layout& layout, OpenOptions options) : _layout(la
 {
     for (const StripeTarget& stripe : layout.stripes())
         _objects.push_back({stripe.object, options.no_expand});
+    _written.assign(layout.stripe_count(), false);
 }
 
 StripedFile::~StripedFile()
@@ -129,6 +130,7 @@ lnet::Result<uint64_t, RpcError> StripedFile::write(uint64_t offset, std::span<c
                             data.data() + (piece->file_offset - offset), piece->length);
             bytes = gathered;
         }
+        _written[s] = true;
         auto written = client_of(s).write(_objects[s], start, bytes);
         if (!written)
             return on_stripe(s, written.error());
@@ -176,7 +178,7 @@ lnet::Result<uint64_t, RpcError> StripedFile::read(uint64_t offset, std::span<st
 lnet::Result<bool, RpcError> StripedFile::fsync()
 {
     for (uint32_t s = 0; s < _layout.stripe_count(); ++s)
-        if (auto synced = client_of(s).fsync(_objects[s]); !synced)
+        if (auto synced = _written[s] ? client_of(s).fsync(_objects[s]) : lnet::Result<bool, RpcError>(true); !synced)
             return on_stripe(s, synced.error());
     return true;
 }

@@ -48,6 +48,8 @@ public:
     // Bytes read: fewer than out.size() only at the end of the file. Holes
     // (a stripe's object shorter than the file) read as zeros.
     lnet::Result<uint64_t, RpcError> read(uint64_t offset, std::span<std::byte> out);
+    // Flushes and syncs the stripes this file has written to (a stripe
+    // object nobody has written does not exist yet: OST_SYNC would fail).
     lnet::Result<bool, RpcError> fsync();
     lnet::Result<StripedStat, RpcError> stat();
     lnet::Result<bool, RpcError> group_lock_flush(uint64_t gid);
@@ -85,6 +87,7 @@ private:
     std::vector<std::function<void()>> _own_hooks;  // each client's hook before ours
     std::vector<size_t> _client_of;                  // per stripe
     std::vector<OpenObject> _objects;                // per stripe
+    std::vector<bool> _written;                      // per stripe: written through this file
     bool _serving_others = false;
 };
 

@@ -21,6 +21,8 @@
 #include <vector>
 
 #include "client/ostio/json.hpp"
+#include "client/ostio/layout_options.hpp"
+#include "client/ostio/repeated_option.hpp"
 #include "client/ostio/object_command.hpp"
 
 #include "client/strided_writer.hpp"
@@ -34,6 +36,7 @@ namespace {
 constexpr std::string_view usage_text =
     "usage: ostio bench strided NID --clients N --block SIZE --blocks-per-client M\n"
     "                         --mode expand|noexpand|lockahead|fpp [options]\n"
+    "       ostio bench strided --ost NID [--ost NID ...] [--stripe-size S] [--stripe-count C] ...\n"
     "\n"
     "Shared-file strided writes: N client processes (this program, each with its\n"
     "own client, pid and socket) write alternate blocks of one object: client r\n"
@@ -42,6 +45,7 @@ constexpr std::string_view usage_text =
     "  noexpand   the clients' locks use NO_EXPANSION (exactly the block)\n"
     "  lockahead  the strided writer: lock ahead of the I/O, no-expand on\n"
     "  fpp        file per process: client r writes M blocks of object ID+r\n"
+    "             (striped: file r is objects ID + r x C .. ID + r x C + C-1)\n"
     "Reports the aggregate MiB/s (all bytes / time from the start barrier to the\n"
     "last client's fsync), blocking ASTs and lock enqueues during the write\n"
     "phase, and verifies the whole object (size and every block's owner).\n"
@@ -55,17 +59,24 @@ constexpr std::string_view usage_text =
     "  --object ID            the object (fpp: ID .. ID+N-1; default: time-based)\n"
     "  --batch B              lockahead: extents per advice call (default 500)\n"
     "  --ctl PATH             ostd's CLI socket: count the server's blocking ASTs\n"
-    "                         and enqueues (show ldlm namespaces, before and after)\n"
+    "                         and enqueues (show ldlm namespaces, before and after);\n"
+    "                         repeat it for several appliances (the counts are summed)\n"
+    "  --ost NID              stripe the file over this appliance (repeat, in\n"
+    "                         stripe order; then no NID): stripe i is object ID+i\n"
+    "  --stripe-size S        bytes per stripe unit, K/M/G suffix (default 1M)\n"
+    "  --stripe-count C       stripes (default: one per --ost)\n"
+    "  --client-rate with stripes caps each client process: its transports\n"
+    "                         (one per appliance) share the rate equally\n"
     "  --max-seconds S        give up on the write phase after S s (default 600)\n"
     "  --no-verify            skip the read-back\n"
     "  --port P, --timeout MS, --resends N, --json  as for the other commands\n"
     "exit status: 0 all clients wrote and the content verified, 1 otherwise\n";
 
-constexpr std::array<OptionSpec, 16> specs{{
+constexpr std::array<OptionSpec, 17> specs{{
     {"clients", true}, {"block", true}, {"blocks-per-client", true}, {"mode", true}, {"client-rate", true},
-    {"object", true}, {"batch", true}, {"ctl", true}, {"max-seconds", true}, {"no-verify", false},
+    {"object", true}, {"batch", true}, {"max-seconds", true}, {"no-verify", false},
     {"rank", true}, {"port", true}, {"timeout", true}, {"resends", true}, {"json", false},
-    {"seed", true},
+    {"seed", true}, {"stripe-size", true}, {"stripe-count", true},
 }};
 
 enum class Mode { expand, noexpand, lockahead, fpp };
@@ -77,21 +88,6 @@ std::optional<Mode> parse_mode(std::string_view text)
     if (text == "lockahead") return Mode::lockahead;
     if (text == "fpp") return Mode::fpp;
     return std::nullopt;
-}
-
-std::optional<uint64_t> parse_size(std::string_view text)
-{
-    uint64_t unit = 1;
-    if (!text.empty()) {
-        char last = text.back();
-        if (last == 'K' || last == 'k') unit = 1024;
-        if (last == 'M' || last == 'm') unit = 1024 * 1024;
-        if (last == 'G' || last == 'g') unit = 1024ull * 1024 * 1024;
-        if (unit != 1) text.remove_suffix(1);
-    }
-    auto value = parse_uint(text, 1, (1ull << 40) / unit);
-    if (!value) return std::nullopt;
-    return *value * unit;
 }
 
 std::optional<double> parse_rate(std::string_view text)
@@ -107,6 +103,8 @@ std::optional<double> parse_rate(std::string_view text)
 struct BenchArgs {
     lnet::Nid nid;
     std::string nid_text;
+    std::vector<std::string> osts;  // --ost, in stripe order (then no nid_text)
+    std::optional<Layout> layout;   // the file's (client 0's for fpp)
     ConnectionOptions connection;
     Mode mode = Mode::expand;
     std::string mode_text;
@@ -116,7 +114,7 @@ struct BenchArgs {
     double rate_mib = 0;
     ObjectId object;
     uint32_t batch = 500;
-    std::string ctl;
+    std::vector<std::string> ctls;
     uint64_t max_seconds = 600;
     bool verify = true;
     bool json = false;
@@ -124,17 +122,26 @@ struct BenchArgs {
     uint64_t seed = 0;  // pattern salt: client r writes pattern seed + r
 };
 
-lnet::Result<BenchArgs, std::string> read_args(std::span<const std::string_view> raw, bool worker)
+lnet::Result<BenchArgs, std::string> read_args(std::span<const std::string_view> raw_args, bool worker)
 {
+    std::vector<std::string_view> raw(raw_args.begin(), raw_args.end());
+    auto osts = take_repeated(raw, "ost");
+    if (!osts) return osts.error();
+    auto ctls = take_repeated(raw, "ctl");
+    if (!ctls) return ctls.error();
     auto parsed = parse_options(raw, specs);
     if (!parsed) return parsed.error();
-    if (parsed->positional.size() != 1)
-        return "expected NID, got " + std::to_string(parsed->positional.size()) + " arguments";
+    const size_t expected = osts->empty() ? 1 : 0;
+    if (parsed->positional.size() != expected)
+        return std::string(osts->empty() ? "expected NID" : "expected no NID (the appliances are the --ost)") +
+               ", got " + std::to_string(parsed->positional.size()) + " arguments";
     BenchArgs a;
-    a.nid_text = std::string(parsed->positional[0]);
-    auto nid = parse_target_nid(parsed->positional[0]);
+    a.nid_text = std::string(osts->empty() ? parsed->positional[0] : osts->front());
+    auto nid = parse_target_nid(a.nid_text);
     if (!nid) return nid.error();
     a.nid = *nid;
+    a.osts.assign(osts->begin(), osts->end());
+    a.ctls.assign(ctls->begin(), ctls->end());
     auto connection = connection_options(*parsed);
     if (!connection) return connection.error();
     a.connection = *connection;
@@ -169,12 +176,14 @@ lnet::Result<BenchArgs, std::string> read_args(std::span<const std::string_view>
     auto batch = uint_option(*parsed, "batch", 500, 1, 1023);
     if (!batch) return batch.error();
     a.batch = static_cast<uint32_t>(*batch);
-    a.ctl = std::string(parsed->value("ctl").value_or(""));
     auto max_seconds = uint_option(*parsed, "max-seconds", 600, 1, 86'400);
     if (!max_seconds) return max_seconds.error();
     a.max_seconds = *max_seconds;
     a.verify = !parsed->has("no-verify");
     a.json = parsed->has("json");
+    auto layout = read_layout(*osts, *parsed, a.object, a.connection.port);
+    if (!layout) return layout.error();
+    a.layout = *layout;
     auto seed = uint_option(*parsed, "seed", a.object.id * 131 + 7, 0, UINT64_MAX / 2);
     if (!seed) return seed.error();
     a.seed = *seed;
@@ -197,12 +206,48 @@ OstClientConfig client_config(const BenchArgs& a)
     return config;
 }
 
-// The object and offset of block j (0-based) of client r.
-ObjectId object_of(const BenchArgs& a, uint32_t rank)
+// The file client r writes: the layout (or one object on the one appliance)
+// from the object, which fpp moves on by r files of stripe-count objects.
+Layout file_of(const BenchArgs& a, uint32_t rank)
 {
-    ObjectId o = a.object;
-    if (a.mode == Mode::fpp) o.id += rank;
-    return o;
+    const uint32_t count = a.layout ? a.layout->stripe_count() : 1;
+    ObjectId base = a.object;
+    if (a.mode == Mode::fpp) base.id += uint64_t{rank} * count;
+    std::vector<StripeTarget> stripes;
+    for (uint32_t i = 0; i < count; ++i)
+        stripes.push_back({a.layout ? a.layout->stripe(i).appliance : a.nid, {.id = base.id + i, .seq = base.seq},
+                           a.connection.port});
+    return *Layout::make(a.layout ? a.layout->stripe_size() : default_stripe_size, std::move(stripes));
+}
+
+lnet::Result<std::unique_ptr<StripedFile>, std::string> open_file_of(const BenchArgs& a, uint32_t rank,
+                                                                      OpenOptions options = {})
+{
+    return StripedFile::open(file_of(a, rank), client_config(a), options);
+}
+
+// The worker's client counters, summed over its appliances.
+struct ClientTotals {
+    uint64_t enqueues = 0, matches = 0, waits = 0, cancels = 0, blocking_asts = 0, completion_asts = 0;
+    uint64_t write_rpcs = 0, resends = 0, throttled = 0;
+};
+
+ClientTotals totals(StripedFile& file)
+{
+    ClientTotals t;
+    for (OstClient* c : file.clients()) {
+        const LockCounters& locks = c->locks().counters();
+        t.enqueues += locks.enqueues.get();
+        t.matches += locks.matches.get();
+        t.waits += locks.waits.get();
+        t.cancels += locks.cancels.get();
+        t.blocking_asts += locks.blocking_asts.get();
+        t.completion_asts += locks.completion_asts.get();
+        t.write_rpcs += c->io().counters().write_rpcs.get();
+        t.resends += c->rpc().counters().resends.get();
+        t.throttled += c->transport().counters().tx_throttled.get();
+    }
+    return t;
 }
 uint64_t offset_of(const BenchArgs& a, uint32_t rank, uint64_t j)
 {
@@ -219,7 +264,7 @@ int64_t steady_ns()
 
 // Reads one line from stdin, serving the client's ASTs meanwhile (a worker
 // that has finished may still hold locks the others need). Empty on EOF.
-std::string wait_line(OstClient& client)
+std::string wait_line(StripedFile& client)
 {
     std::string line;
     for (;;) {
@@ -262,22 +307,22 @@ int run_worker(std::span<const std::string_view> raw, CommandIo io)
     std::vector<std::byte> data(a.block * a.blocks);
     for (uint64_t j = 0; j < a.blocks; ++j)
         fill_pattern(a.seed + a.rank, offset_of(a, a.rank, j), std::span(data).subspan(j * a.block, a.block));
-    auto connected = OstClient::connect(client_config(a));
-    if (!connected) {
-        say("{\"rank\":" + std::to_string(a.rank) + ",\"error\":" + json_string("connect: " + connected.error()) + "}");
+    auto opened = open_file_of(a, a.rank, {.no_expand = a.mode == Mode::noexpand});
+    if (!opened) {
+        say("{\"rank\":" + std::to_string(a.rank) + ",\"error\":" + json_string("connect: " + opened.error()) + "}");
         return exit_failed;
     }
-    OstClient& c = **connected;
+    StripedFile& file = **opened;
     if (a.rate_mib > 0)
-        c.transport().set_rate_limit(static_cast<uint64_t>(a.rate_mib * 1024 * 1024));
-    OpenObject file = c.open(object_of(a, a.rank), {.no_expand = a.mode == Mode::noexpand});
+        for (OstClient* c : file.clients())
+            c->transport().set_rate_limit(
+                static_cast<uint64_t>(a.rate_mib * 1024 * 1024 / static_cast<double>(file.clients().size())));
     std::optional<StridedWriter> strided;
     if (a.mode == Mode::lockahead)
-        strided.emplace(c, file,
-                        StridedConfig{.writers = a.clients, .rank = a.rank, .stripe_size = a.block,
-                                      .batch = a.batch, .lockahead = true});
+        strided.emplace(file, StridedConfig{.writers = a.clients, .rank = a.rank, .stripe_size = a.block,
+                                            .batch = a.batch, .lockahead = true});
     say("ready");
-    if (wait_line(c) != "go") return exit_failed;
+    if (wait_line(file) != "go") return exit_failed;
 
     std::string error;
     auto start = steady_ns();
@@ -289,30 +334,27 @@ int run_worker(std::span<const std::string_view> raw, CommandIo io)
             if (!written) error = "write at " + std::to_string(offset) + ": " + written.error();
             continue;
         }
-        auto written = c.write(file, offset, bytes);
+        auto written = file.write(offset, bytes);
         if (!written) error = "write at " + std::to_string(offset) + ": " + written.error().detail;
     }
     if (error.empty())
-        if (auto synced = c.fsync(file); !synced) error = "fsync: " + synced.error().detail;
+        if (auto synced = file.fsync(); !synced) error = "fsync: " + synced.error().detail;
     auto end = steady_ns();
 
-    const LockCounters& locks = c.locks().counters();
+    const ClientTotals t = totals(file);
     std::ostringstream out;
     out << "{\"rank\":" << a.rank << ",\"start_ns\":" << start << ",\"end_ns\":" << end
-        << ",\"bytes\":" << data.size() << ",\"enqueues\":" << locks.enqueues.get()
-        << ",\"matches\":" << locks.matches.get() << ",\"waits\":" << locks.waits.get()
-        << ",\"cancels\":" << locks.cancels.get() << ",\"blocking_asts\":" << locks.blocking_asts.get()
-        << ",\"completion_asts\":" << locks.completion_asts.get()
-        << ",\"write_rpcs\":" << c.io().counters().write_rpcs.get()
-        << ",\"resends\":" << c.rpc().counters().resends.get()
-        << ",\"throttled\":" << c.transport().counters().tx_throttled.get();
+        << ",\"bytes\":" << data.size() << ",\"enqueues\":" << t.enqueues << ",\"matches\":" << t.matches
+        << ",\"waits\":" << t.waits << ",\"cancels\":" << t.cancels << ",\"blocking_asts\":" << t.blocking_asts
+        << ",\"completion_asts\":" << t.completion_asts << ",\"write_rpcs\":" << t.write_rpcs
+        << ",\"resends\":" << t.resends << ",\"throttled\":" << t.throttled;
     if (strided) out << ",\"lockahead_enabled\":" << (strided->lockahead_enabled() ? "true" : "false");
     if (!error.empty()) out << ",\"error\":" << json_string(error);
     out << "}";
     say(out.str());
-    wait_line(c);  // "exit" (or EOF): the coordinator has read the server's counters
+    wait_line(file);  // "exit" (or EOF): the coordinator has read the server's counters
     strided.reset();
-    c.disconnect();
+    file.disconnect();
     return error.empty() ? exit_ok : exit_failed;
 }
 
@@ -405,6 +447,21 @@ lnet::Result<ServerCounters, std::string> read_server_counters(const std::string
     sum("completion_asts", counters.completion_asts);
     sum("cancels", counters.cancels);
     return counters;
+}
+
+// Summed over several appliances' CLI sockets.
+lnet::Result<ServerCounters, std::string> read_server_counters(const std::vector<std::string>& paths)
+{
+    ServerCounters total;
+    for (const std::string& path : paths) {
+        auto one = read_server_counters(path);
+        if (!one) return one.error();
+        total.enqueues += one->enqueues;
+        total.blocking_asts += one->blocking_asts;
+        total.completion_asts += one->completion_asts;
+        total.cancels += one->cancels;
+    }
+    return total;
 }
 
 struct Worker {
@@ -501,52 +558,48 @@ struct Verification {
     std::string error;
 };
 
-Verification verify(const BenchArgs& a)
+// Client r's blocks of file o, each holding its pattern; the file's size by glimpse(s).
+Verification verify_file(const BenchArgs& a, uint32_t o)
 {
     Verification v;
-    auto connected = OstClient::connect(client_config(a));
-    if (!connected) return {false, 0, "verify: connect: " + connected.error()};
-    OstClient& c = **connected;
-    uint32_t objects = a.mode == Mode::fpp ? a.clients : 1;
+    auto opened = open_file_of(a, o);
+    if (!opened) return {false, 0, "verify: connect: " + opened.error()};
+    StripedFile& file = **opened;
+    const std::string name = "object " + object_text(file.object(0).object) +
+                             (file.layout().stripe_count() > 1 ? " (striped)" : "");
     uint64_t expected = a.mode == Mode::fpp ? a.block * a.blocks : a.block * a.blocks * a.clients;
     uint64_t chunk_blocks = std::max<uint64_t>(1, (4ull << 20) / a.block);
     std::vector<std::byte> buffer(chunk_blocks * a.block);
-    for (uint32_t o = 0; o < objects && v.ok; ++o) {
-        OpenObject file = c.open(object_of(a, o));
-        auto stat = c.stat(file);
-        if (!stat) return {false, 0, "verify: stat: " + stat.error().detail};
-        v.size = stat->size;
-        if (stat->size != expected) {
-            v.ok = false;
-            v.error = "object " + object_text(file.object) + " has " + std::to_string(stat->size) + " bytes, expected " +
-                      std::to_string(expected);
-            break;
-        }
-        uint64_t total_blocks = expected / a.block;
-        for (uint64_t b = 0; b < total_blocks && v.ok; b += chunk_blocks) {
-            uint64_t n = std::min(chunk_blocks, total_blocks - b);
-            auto out = std::span(buffer).first(n * a.block);
-            auto got = c.read(file, b * a.block, out);
-            if (!got) return {false, v.size, "verify: read: " + got.error().detail};
-            if (*got != out.size()) {
-                v.ok = false;
-                v.error = "short read at " + std::to_string(b * a.block);
-                break;
-            }
-            for (uint64_t k = 0; k < n; ++k) {
-                uint64_t block = b + k;
-                uint32_t owner = a.mode == Mode::fpp ? o : static_cast<uint32_t>(block % a.clients);
-                uint64_t offset = block * a.block;
-                if (auto bad = check_pattern(a.seed + owner, offset, out.subspan(k * a.block, a.block))) {
-                    v.ok = false;
-                    v.error = "object " + object_text(file.object) + " block " + std::to_string(block) +
-                              ": byte " + std::to_string(*bad) + " is not client " + std::to_string(owner) + "'s";
-                    break;
-                }
-            }
+    auto stat = file.stat();
+    if (!stat) return {false, 0, "verify: stat: " + stat.error().detail};
+    v.size = stat->size;
+    if (stat->size != expected)
+        return {false, v.size, name + " has " + std::to_string(stat->size) + " bytes, expected " + std::to_string(expected)};
+    uint64_t total_blocks = expected / a.block;
+    for (uint64_t b = 0; b < total_blocks && v.ok; b += chunk_blocks) {
+        uint64_t n = std::min(chunk_blocks, total_blocks - b);
+        auto out = std::span(buffer).first(n * a.block);
+        auto got = file.read(b * a.block, out);
+        if (!got) return {false, v.size, "verify: read: " + got.error().detail};
+        if (*got != out.size()) return {false, v.size, "short read at " + std::to_string(b * a.block)};
+        for (uint64_t k = 0; k < n && v.ok; ++k) {
+            uint64_t block = b + k;
+            uint32_t owner = a.mode == Mode::fpp ? o : static_cast<uint32_t>(block % a.clients);
+            uint64_t offset = block * a.block;
+            if (auto bad = check_pattern(a.seed + owner, offset, out.subspan(k * a.block, a.block)))
+                v = {false, v.size, name + " block " + std::to_string(block) + ": byte " + std::to_string(*bad) +
+                                        " is not client " + std::to_string(owner) + "'s"};
         }
     }
-    c.disconnect();
+    file.disconnect();
+    return v;
+}
+
+Verification verify(const BenchArgs& a)
+{
+    Verification v;
+    for (uint32_t o = 0; o < (a.mode == Mode::fpp ? a.clients : 1) && v.ok; ++o)
+        v = verify_file(a, o);
     return v;
 }
 
@@ -573,7 +626,7 @@ int run_coordinator(std::span<const std::string_view> raw, CommandIo io)
     char rate[64];
     std::snprintf(rate, sizeof rate, "%.6g", a.rate_mib);
     for (uint32_t r = 0; r < a.clients; ++r) {
-        std::vector<std::string> argv{"ostio", "bench", "strided-worker", a.nid_text,
+        std::vector<std::string> argv{"ostio", "bench", "strided-worker",
                                       "--rank", std::to_string(r), "--clients", std::to_string(a.clients),
                                       "--block", std::to_string(a.block), "--blocks-per-client", std::to_string(a.blocks),
                                       "--mode", a.mode_text, "--object", object_text(a.object),
@@ -582,6 +635,13 @@ int run_coordinator(std::span<const std::string_view> raw, CommandIo io)
                                       "--port", std::to_string(a.connection.port),
                                       "--timeout", std::to_string(a.connection.timeout.count()),
                                       "--resends", std::to_string(a.connection.resends)};
+        if (a.layout) {
+            for (const std::string& ost : a.osts) argv.insert(argv.end(), {"--ost", ost});
+            argv.insert(argv.end(), {"--stripe-size", std::to_string(a.layout->stripe_size()), "--stripe-count",
+                                     std::to_string(a.layout->stripe_count())});
+        } else {
+            argv.push_back(a.nid_text);
+        }
         if (auto spawned = spawn(workers[r], exe, argv); !spawned) return fail(spawned.error());
     }
     std::string worker_error;
@@ -600,9 +660,9 @@ int run_coordinator(std::span<const std::string_view> raw, CommandIo io)
         return fail("the clients did not all connect" + (worker_error.empty() ? "" : ": " + worker_error));
 
     ServerCounters before, after;
-    bool have_server = !a.ctl.empty();
+    bool have_server = !a.ctls.empty();
     if (have_server) {
-        auto got = read_server_counters(a.ctl);
+        auto got = read_server_counters(a.ctls);
         if (!got) return fail(got.error());
         before = *got;
     }
@@ -611,7 +671,7 @@ int run_coordinator(std::span<const std::string_view> raw, CommandIo io)
     bool finished = pump(workers, clock::now() + std::chrono::seconds(a.max_seconds),
                          [](const Worker& w) { return w.done; }, on_line);
     if (have_server && finished) {
-        auto got = read_server_counters(a.ctl);
+        auto got = read_server_counters(a.ctls);
         if (!got) return fail(got.error());
         after = *got;
     }
@@ -665,6 +725,7 @@ int run_coordinator(std::span<const std::string_view> raw, CommandIo io)
         out << "],\"client_enqueues\":" << enqueues << ",\"client_blocking_asts\":" << blocking
             << ",\"client_waits\":" << waits << ",\"write_rpcs\":" << write_rpcs << ",\"resends\":" << resends
             << ",\"throttled_sends\":" << throttled;
+        if (a.layout) out << ",\"layout\":" << layout_json(*a.layout);
         if (have_server)
             out << ",\"server\":{\"enqueues\":" << after.enqueues - before.enqueues
                 << ",\"blocking_asts\":" << after.blocking_asts - before.blocking_asts
@@ -685,6 +746,7 @@ int run_coordinator(std::span<const std::string_view> raw, CommandIo io)
             io.out << "; server: " << after.enqueues - before.enqueues << " enqueues, "
                    << after.blocking_asts - before.blocking_asts << " blocking ASTs";
         io.out << "\n  " << write_rpcs << " OST_WRITE RPCs, " << resends << " resends\n";
+        if (a.layout) io.out << "  layout: " << layout_text(*a.layout) << "\n";
         if (have_lockahead) io.out << "  lockahead " << (lockahead_on ? "stayed on" : "was turned off") << "\n";
         if (a.verify)
             io.out << "  content: " << (v.ok ? "verified (" + std::to_string(v.size) + " bytes)" : v.error) << "\n";
