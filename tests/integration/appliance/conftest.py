@@ -69,7 +69,8 @@ def write_config(directory, *, subnet=0, device=None, tag="oit", extra=None):
 class Appliance:
     """One ostd in its namespace, as `scripts/ostd-netns up` reported it."""
 
-    def __init__(self, config_path, config, log_path):
+    def __init__(self, config_path, config, log_path, join=None):
+        self.join = join  # another appliance's namespace to run in (ostd-netns up --join)
         self.config_path = Path(config_path)
         self.config = config
         self.name = unique("ostd-it-")
@@ -79,7 +80,8 @@ class Appliance:
 
     # -- life --------------------------------------------------------------
     def up(self):
-        result = run([OSTD_NETNS, "up", "--name", self.name, "--log", self.log_path,
+        join = ["--join", self.join] if self.join else []
+        result = run([OSTD_NETNS, "up", "--name", self.name, *join, "--log", self.log_path,
                       "--timeout", UP_TIMEOUT_S, self.config_path], timeout=UP_TIMEOUT_S + 30)
         if result.returncode != 0:
             pytest.fail(f"ostd-netns up failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
@@ -89,7 +91,7 @@ class Appliance:
             self.info[key] = words[0] if words else ""
         for key in ("NETNS", "NID", "OSTD_PID", "CTL", "LOG"):
             assert key in self.info, f"ostd-netns up printed no {key}=: {result.stdout!r}"
-        assert self.info["NETNS"] == self.name
+        assert self.info["NETNS"] == (self.join or self.name)
         return self
 
     def down(self):
@@ -205,20 +207,34 @@ def _prerequisites():
 
 @pytest.fixture
 def appliance_factory(tmp_path):
-    """make(subnet=0, device=None, extra=None, start=True) -> Appliance; all
-    are brought down when the test ends, passed or not."""
+    """make(subnet=0, device=None, extra=None, start=True, join=None) ->
+    Appliance; all are brought down when the test ends, passed or not, the
+    last made first (an appliance that joined a namespace before its maker)."""
     made = []
 
-    def make(*, subnet=0, device=None, extra=None, start=True, tag="oit"):
+    def make(*, subnet=0, device=None, extra=None, start=True, tag="oit", join=None):
         path, config = write_config(tmp_path, subnet=subnet, device=device, extra=extra, tag=tag)
-        app = Appliance(path, config, tmp_path / f"{path.stem}.log")
+        app = Appliance(path, config, tmp_path / f"{path.stem}.log", join=join)
         made.append(app)
         return app.up() if start else app
 
     yield make
-    for app in made:
+    for app in reversed(made):
         if app.info:
             app.down()
+
+
+@pytest.fixture
+def appliance_set(appliance_factory):
+    """make(count, extra=None) -> [Appliance]: `count` ostd instances in ONE
+    namespace (the first makes it, the others join it), appliance i at
+    10.77.<i+1>.1/24 on its own TAP interface, with its own file prefix and
+    CLI socket. A client in the namespace reaches each by its connected route."""
+    def make(count, *, extra=None):
+        first = appliance_factory(subnet=1, extra=extra, tag="ost")
+        return [first] + [appliance_factory(subnet=i + 1, extra=extra, tag="ost", join=first.netns)
+                          for i in range(1, count)]
+    return make
 
 
 @pytest.fixture(scope="module")
