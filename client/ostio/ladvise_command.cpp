@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "client/ostio/json.hpp"
+#include "client/ostio/lru_option.hpp"
 #include "client/ostio/object_command.hpp"
 #include "client/ostio/repeated_option.hpp"
 
@@ -30,10 +31,25 @@ constexpr std::string_view usage_text =
     "  --end E          lockahead: last byte (inclusive)\n"
     "  --extent S:E     lockahead: another extent (repeatable)\n"
     "  --async          lockahead: do not wait (speculative requests)\n"
+    "  --count N        lockahead: N extents, the first [S, E], each --stride\n"
+    "                   further (default: its length); asked --batch at a time\n"
+    "                   (default 500, at most 1023); a summary is printed\n"
+    "                   instead of one result per extent\n"
+    "  --hold MS        keep the locks MS ms (serving callbacks) before\n"
+    "                   cancelling them; \"holding N locks\" goes to stderr first\n"
     "  --unset          locknoexpand: switch it off\n";
 
-constexpr std::array<OptionSpec, 6> specs{
-    {{"advice", true}, {"mode", true}, {"start", true}, {"end", true}, {"async", false}, {"unset", false}}};
+constexpr std::array<OptionSpec, 11> specs{{{"advice", true},
+                                           {"mode", true},
+                                           {"start", true},
+                                           {"end", true},
+                                           {"async", false},
+                                           {"unset", false},
+                                           {"count", true},
+                                           {"stride", true},
+                                           {"batch", true},
+                                           {"hold", true},
+                                           lru_size_spec}};
 
 // Takes every --extent out of raw (the option parser keeps one value per name).
 lnet::Result<std::vector<LadviseExtent>, std::string> take_extents(std::vector<std::string_view>& raw)
@@ -57,7 +73,39 @@ struct LadviseArgs {
     LadviseMode mode = LadviseMode::write;
     std::vector<LadviseExtent> extents;
     uint64_t flags = 0;
+    bool series = false;  // --count: a summary instead of one result per extent
+    size_t batch = 500;   // extents per lockahead call with --count
+    std::chrono::milliseconds hold{0};
 };
+
+// --count N --stride S: N copies of the first extent, S bytes apart.
+lnet::Result<bool, std::string> read_series(const ParsedArgs& p, LadviseArgs& args)
+{
+    auto hold = uint_option(p, "hold", 0, 0, 3'600'000);
+    if (!hold)
+        return hold.error();
+    args.hold = std::chrono::milliseconds(*hold);
+    if (!p.has("count"))
+        return true;
+    LadviseExtent first = args.extents.front();
+    uint64_t length = first.end - first.start + 1;
+    auto count = uint_option(p, "count", 1, 1, 10'000'000);
+    auto stride = uint_option(p, "stride", length, 1, UINT64_MAX);
+    auto batch = uint_option(p, "batch", 500, 1, lockahead_max_extents);
+    for (const auto* option : {&count, &stride, &batch})
+        if (!*option)
+            return option->error();
+    if (args.extents.size() != 1)
+        return std::string("--count needs exactly one extent (--start S --end E)");
+    if ((UINT64_MAX - first.end) / *stride < *count - 1)
+        return std::string("--count x --stride runs past the end of the object");
+    args.extents.clear();
+    for (uint64_t i = 0; i < *count; ++i)
+        args.extents.push_back({first.start + i * *stride, first.end + i * *stride});
+    args.series = true;
+    args.batch = *batch;
+    return true;
+}
 
 lnet::Result<LadviseArgs, std::string> read_args(std::span<const std::string_view> raw_args)
 {
@@ -68,6 +116,8 @@ lnet::Result<LadviseArgs, std::string> read_args(std::span<const std::string_vie
     auto object = read_object_args(raw, specs);
     if (!object)
         return object.error();
+    if (auto lru = apply_lru_size(object->parsed, object.value().config); !lru)
+        return lru.error();
     LadviseArgs args{*object, true, LadviseMode::write, {}, 0};
     const ParsedArgs& p = object->parsed;
     auto advice = p.value("advice");
@@ -93,16 +143,63 @@ lnet::Result<LadviseArgs, std::string> read_args(std::span<const std::string_vie
     if (args.extents.empty())
         return std::string("lockahead needs --start S --end E or --extent S:E");
     args.flags = p.has("async") ? ladvise_flag::async : 0;
+    if (auto series = read_series(p, args); !series)
+        return series.error();
     return args;
+}
+
+// Every extent, args.batch per lockahead call (as MPI-IO asks ~500 at a time).
+lnet::Result<std::vector<LockaheadResult>, int> lockahead_batches(OstClient& c, const OpenObject& file,
+                                                                 const LadviseArgs& args)
+{
+    std::vector<LockaheadResult> all;
+    std::span<const LadviseExtent> rest(args.extents);
+    while (!rest.empty()) {
+        size_t n = std::min(rest.size(), args.batch);
+        auto results = lockahead(c, file, args.mode, rest.first(n), args.flags);
+        if (!results)
+            return results.error();
+        all.insert(all.end(), results->begin(), results->end());
+        rest = rest.subspan(n);
+    }
+    return all;
+}
+
+// Lets the async replies land and the LRU trim, then keeps the locks for --hold.
+void settle_and_hold(OstClient& c, const LadviseArgs& args, CommandIo io)
+{
+    auto deadline = std::chrono::steady_clock::now() + args.object.config.timeout * 4;
+    while (c.locks().async_in_flight() > 0 && std::chrono::steady_clock::now() < deadline)
+        c.progress(std::chrono::milliseconds(10));
+    c.locks().run_pending_cancels();
+    if (args.hold.count() == 0)
+        return;
+    io.err << "ostio ladvise: holding " << c.locks().snapshot().size() << " locks for " << args.hold.count()
+           << " ms" << std::endl;
+    auto until = std::chrono::steady_clock::now() + args.hold;
+    while (std::chrono::steady_clock::now() < until)
+        c.progress(std::chrono::milliseconds(10));
+}
+
+std::string series_json(const std::vector<LockaheadResult>& results, const LockCache& locks)
+{
+    size_t by_result[3] = {0, 0, 0};
+    for (LockaheadResult r : results)
+        ++by_result[static_cast<int>(r)];
+    const LockCounters& counters = locks.counters();
+    return "{\"requested\":" + std::to_string(results.size()) + ",\"sent\":" + std::to_string(by_result[0]) +
+           ",\"different\":" + std::to_string(by_result[1]) + ",\"same\":" + std::to_string(by_result[2]) +
+           ",\"refused\":" + std::to_string(counters.async_refused.get()) +
+           ",\"lru_cancels\":" + std::to_string(counters.lru_cancels.get()) +
+           ",\"held\":" + std::to_string(locks.snapshot().size()) + "}";
 }
 
 int run_lockahead(OstClient& c, const LadviseArgs& args, CommandIo io)
 {
     OpenObject file = c.open(args.object.object, {.no_expand = args.object.no_expand});
-    auto results = lockahead(c, file, args.mode, args.extents, args.flags);
-    auto deadline = std::chrono::steady_clock::now() + args.object.config.timeout * 4;
-    while (c.locks().async_in_flight() > 0 && std::chrono::steady_clock::now() < deadline)
-        c.progress(std::chrono::milliseconds(10));
+    auto results = args.series ? lockahead_batches(c, file, args) : lockahead(c, file, args.mode, args.extents, args.flags);
+    settle_and_hold(c, args, io);
+    std::string series = results && args.series ? series_json(*results, c.locks()) : "";
     auto locks = c.locks().snapshot();
     c.disconnect();
     if (!results) {
@@ -112,6 +209,10 @@ int run_lockahead(OstClient& c, const LadviseArgs& args, CommandIo io)
                    << ",\"advice\":\"lockahead\",\"errno\":" << -results.error()
                    << ",\"error\":" << json_string(errno_name(results.error())) << "}\n";
         return exit_failed;
+    }
+    if (args.series) {  // too many for one line each
+        io.out << (args.object.json ? "" : "lockahead: ") << series << "\n";
+        return exit_ok;
     }
     if (args.object.json) {
         io.out << "{\"object\":" << json_string(object_text(args.object.object))
@@ -130,7 +231,7 @@ int run(std::span<const std::string_view> raw, CommandIo io)
 {
     auto args = read_args(raw);
     if (!args) {
-        io.err << "ostio ladvise: " << args.error() << "\n" << usage_text << connection_usage;
+        io.err << "ostio ladvise: " << args.error() << "\n" << usage_text << connection_usage << lru_size_usage;
         return exit_usage;
     }
     auto client = connect_client(args->object);
@@ -200,6 +301,7 @@ std::string errno_name(int negative_errno)
     case EINVAL: return "EINVAL";
     case EFBIG: return "EFBIG";
     case EAGAIN: return "EAGAIN";
+    case EINPROGRESS: return "EINPROGRESS";
     case EIO: return "EIO";
     case ETIMEDOUT: return "ETIMEDOUT";
     default: return "errno " + std::to_string(-negative_errno);

@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "client/ostio/json.hpp"
+#include "client/ostio/lru_option.hpp"
 #include "client/ostio/object_command.hpp"
 
 namespace ostd::client::ostio {
@@ -17,14 +18,19 @@ constexpr std::string_view usage_text =
     "whole object), prints the locks this client holds (mode, granted extent,\n"
     "cookies), then cancels them and disconnects.\n";
 
-constexpr std::array<OptionSpec, 3> specs{{{"offset", true}, {"size", true}, {"mode", true}}};
+constexpr std::array<OptionSpec, 4> specs{{{"offset", true}, {"size", true}, {"mode", true}, lru_size_spec}};
 
 int run(std::span<const std::string_view> raw, CommandIo io)
 {
     auto args = read_object_args(raw, specs);
     auto offset = args ? uint_option(args->parsed, "offset", 0, 0, UINT64_MAX / 2) : lnet::Result<uint64_t, std::string>(0);
     auto size = args ? uint_option(args->parsed, "size", 0, 1, UINT64_MAX / 2) : lnet::Result<uint64_t, std::string>(0);
-    std::string error = !args ? args.error() : !offset ? offset.error() : !size ? size.error() : "";
+    auto lru = args ? apply_lru_size(args->parsed, args.value().config) : lnet::Result<bool, std::string>(true);
+    std::string error = !args   ? args.error()
+                        : !offset ? offset.error()
+                        : !size   ? size.error()
+                        : !lru    ? lru.error()
+                                  : "";
     uint32_t mode = ptlrpc::lock_mode::pr;
     if (error.empty())
         if (auto text = args->parsed.value("mode")) {
@@ -34,7 +40,7 @@ int run(std::span<const std::string_view> raw, CommandIo io)
                 error = "--mode: PR or PW";
         }
     if (!error.empty()) {
-        io.err << "ostio locks: " << error << "\n" << usage_text << connection_usage;
+        io.err << "ostio locks: " << error << "\n" << usage_text << connection_usage << lru_size_usage;
         return exit_usage;
     }
     Extent extent{*offset, args->parsed.has("size") ? *offset + *size - 1 : object_eof};
