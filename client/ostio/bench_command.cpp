@@ -22,6 +22,7 @@
 
 #include "client/ostio/json.hpp"
 #include "client/ostio/layout_options.hpp"
+#include "client/ostio/lru_option.hpp"
 #include "client/ostio/repeated_option.hpp"
 #include "client/ostio/object_command.hpp"
 
@@ -58,6 +59,7 @@ constexpr std::string_view usage_text =
     "                         (a token bucket in its transport; default none)\n"
     "  --object ID            the object (fpp: ID .. ID+N-1; default: time-based)\n"
     "  --batch B              lockahead: extents per advice call (default 500)\n"
+    "  --lru-size N           unused locks each client keeps (default 1024)\n"
     "  --ctl PATH             ostd's CLI socket: count the server's blocking ASTs\n"
     "                         and enqueues (show ldlm namespaces, before and after);\n"
     "                         repeat it for several appliances (the counts are summed)\n"
@@ -72,11 +74,11 @@ constexpr std::string_view usage_text =
     "  --port P, --timeout MS, --resends N, --json  as for the other commands\n"
     "exit status: 0 all clients wrote and the content verified, 1 otherwise\n";
 
-constexpr std::array<OptionSpec, 17> specs{{
+constexpr std::array<OptionSpec, 18> specs{{
     {"clients", true}, {"block", true}, {"blocks-per-client", true}, {"mode", true}, {"client-rate", true},
     {"object", true}, {"batch", true}, {"max-seconds", true}, {"no-verify", false},
     {"rank", true}, {"port", true}, {"timeout", true}, {"resends", true}, {"json", false},
-    {"seed", true}, {"stripe-size", true}, {"stripe-count", true},
+    {"seed", true}, {"stripe-size", true}, {"stripe-count", true}, lru_size_spec,
 }};
 
 enum class Mode { expand, noexpand, lockahead, fpp };
@@ -120,6 +122,7 @@ struct BenchArgs {
     bool json = false;
     uint32_t rank = 0;  // worker
     uint64_t seed = 0;  // pattern salt: client r writes pattern seed + r
+    OstClientConfig client;  // what every client's config shares (--lru-size)
 };
 
 lnet::Result<BenchArgs, std::string> read_args(std::span<const std::string_view> raw_args, bool worker)
@@ -176,6 +179,7 @@ lnet::Result<BenchArgs, std::string> read_args(std::span<const std::string_view>
     auto batch = uint_option(*parsed, "batch", 500, 1, 1023);
     if (!batch) return batch.error();
     a.batch = static_cast<uint32_t>(*batch);
+    if (auto lru = apply_lru_size(*parsed, a.client); !lru) return lru.error();
     auto max_seconds = uint_option(*parsed, "max-seconds", 600, 1, 86'400);
     if (!max_seconds) return max_seconds.error();
     a.max_seconds = *max_seconds;
@@ -197,7 +201,7 @@ lnet::Result<BenchArgs, std::string> read_args(std::span<const std::string_view>
 
 OstClientConfig client_config(const BenchArgs& a)
 {
-    OstClientConfig config;
+    OstClientConfig config = a.client;
     config.server = a.nid;
     config.port = a.connection.port;
     config.timeout = a.connection.timeout;
@@ -631,6 +635,7 @@ int run_coordinator(std::span<const std::string_view> raw, CommandIo io)
                                       "--block", std::to_string(a.block), "--blocks-per-client", std::to_string(a.blocks),
                                       "--mode", a.mode_text, "--object", object_text(a.object),
                                       "--client-rate", rate, "--batch", std::to_string(a.batch),
+                                      "--lru-size", std::to_string(a.client.locks.lru_size),
                                       "--seed", std::to_string(a.seed),
                                       "--port", std::to_string(a.connection.port),
                                       "--timeout", std::to_string(a.connection.timeout.count()),
