@@ -210,6 +210,8 @@ void Worker::process_burst(rte_mbuf** mbufs, unsigned count, bool handed_over)
     }
     // Pass 2: fetch the MDs the burst will match, then deliver in arrival order.
     _endpoint.prefetch_mds(std::span(headers, lnet_count));
+    rte_mbuf* delivered[max_burst];  // freed together: one mempool call per burst
+    unsigned delivered_count = 0;
     for (unsigned k = 0; k < lnet_count; ++k) {
         if (!_pending.empty()) {
             _pending.push_back(messages[k].mbuf);
@@ -222,8 +224,9 @@ void Worker::process_burst(rte_mbuf** mbufs, unsigned count, bool handed_over)
             continue;
         }
         _stats.lnet_messages.add();
-        rte_pktmbuf_free(messages[k].mbuf);
+        delivered[delivered_count++] = messages[k].mbuf;
     }
+    rte_pktmbuf_free_bulk(delivered, delivered_count);
 }
 
 bool Worker::classify(rte_mbuf* m, bool handed_over, lnet::LnetHeader& header, LnetMessage& message)
