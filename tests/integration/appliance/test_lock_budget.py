@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import OSTIO, wait_for
+from conftest import OSTCTL, OSTIO, wait_for
 
 PER_CLIENT = 2000
 PER_RESOURCE = 3000
@@ -130,3 +130,18 @@ def test_the_client_lru_cap_holds_on_the_server(capped):
     # Disconnected: every count is back to 0.
     assert wait_for(lambda: no_locks_left(appliance), 10), (namespace(appliance), clients(appliance))
     assert namespace(appliance)["client_limit_refusals"] == 0
+
+
+def test_the_caps_change_at_run_time_and_bad_values_are_refused(capped):
+    appliance = capped
+    assert appliance.ostctl("set", "ldlm", "max_locks_per_client", "50") == {
+        "max_locks_per_client": 50, "max_locks_per_resource": PER_RESOURCE}
+    holder, held = lockahead_holder(appliance, 7301, 80, "--hold", "1")
+    out, err = holder.communicate(timeout=60)
+    assert held == 50 and holder.returncode == 0, (out, err)
+    assert json.loads(out.strip().splitlines()[-1])["refused"] == 30
+    ns = namespace(appliance)
+    assert ns["max_locks_per_client"] == 50 and ns["client_limit_refusals"] == 30, ns
+    refused = appliance.exec(OSTCTL, "--socket", appliance.ctl, "set", "ldlm", "max_locks_per_client", "0")
+    assert refused.returncode != 0 and "expected 1 to 16777216" in refused.stdout + refused.stderr, refused
+    assert namespace(appliance)["max_locks_per_client"] == 50
