@@ -9,9 +9,6 @@ namespace {
 using namespace test;
 using enum LockMode;
 
-constexpr LockFlags nx = flag::no_expansion;
-constexpr LockFlags spec = flag::speculative;
-
 TEST(SpeculativeTest, RefusedOverAGrantedIncompatibleLockLeavingNoTrace) {
     LockNamespace ns;
     ns.enqueue(request(1, 1, pw, 0, MiB - 1, nx));

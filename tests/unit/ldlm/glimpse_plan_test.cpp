@@ -8,8 +8,6 @@ namespace {
 using namespace test;
 using enum LockMode;
 
-constexpr LockFlags nx = flag::no_expansion;
-
 std::vector<std::uint64_t> clients_of(const GlimpsePlan& p) {
     std::vector<std::uint64_t> out;
     for (const GlimpseTarget& t : p.targets) out.push_back(t.client.value);

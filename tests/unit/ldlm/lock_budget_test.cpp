@@ -10,9 +10,6 @@ namespace {
 using namespace test;
 using enum LockMode;
 
-constexpr LockFlags nx = flag::no_expansion;
-constexpr LockFlags spec = flag::speculative;
-
 LockNamespace capped(std::size_t per_client, std::size_t per_resource) {
     NamespaceConfig cfg;
     cfg.limits = LockLimits{per_client, per_resource};

@@ -11,8 +11,6 @@ namespace {
 using namespace test;
 using enum LockMode;
 
-constexpr LockFlags nx = flag::no_expansion;
-
 TEST(LockNamespaceTest, HandlesAreNonZeroAndDistinct) {
     LockNamespace ns;
     std::set<std::uint64_t> seen;

@@ -13,8 +13,6 @@ namespace {
 using namespace test;
 using enum LockMode;
 
-constexpr LockFlags nx = flag::no_expansion;
-
 class StridedWriters {
 public:
     explicit StridedWriters(LockNamespace& ns) : _ns(ns) {}

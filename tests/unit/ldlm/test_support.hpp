@@ -14,6 +14,10 @@ namespace ostd::ldlm::test {
 inline constexpr std::uint64_t KiB = 1024;
 inline constexpr std::uint64_t MiB = 1024 * 1024;
 
+// Shorthands for the request flags the tests use most.
+inline constexpr LockFlags nx = flag::no_expansion;
+inline constexpr LockFlags spec = flag::speculative;
+
 inline ResourceName object(std::uint64_t id) { return ResourceName{{id, 0, 0, 0}}; }
 
 // A request from `client`; client handles are unique per test via `handle`.
