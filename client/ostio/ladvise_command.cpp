@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "client/ostio/json.hpp"
+#include "client/ostio/layout_options.hpp"
 #include "client/ostio/lru_option.hpp"
 #include "client/ostio/object_command.hpp"
 #include "client/ostio/repeated_option.hpp"
@@ -15,7 +16,11 @@ namespace {
 
 constexpr std::string_view usage_text =
     "usage: ostio ladvise NID OBJECT --advice lockahead|locknoexpand [options]\n"
+    "       ostio ladvise --ost NID [--ost NID ...] OBJECT ... [layout options]\n"
     "\n"
+    "Striped (--ost): each extent (file offsets) is cut into one object extent\n"
+    "per stripe it touches, each asked of its stripe's appliance; an extent's\n"
+    "result is the weakest of its stripes' (sent over different over same).\n"
     "lockahead: asks for extent locks ahead of I/O and prints one result per\n"
     "extent: sent (0), different (1: a held lock covers it), same (2: a held\n"
     "lock has exactly that extent). With --async the requests are SPECULATIVE,\n"
@@ -113,7 +118,7 @@ lnet::Result<LadviseArgs, std::string> read_args(std::span<const std::string_vie
     auto extents = take_extents(raw);
     if (!extents)
         return extents.error();
-    auto object = read_object_args(raw, specs);
+    auto object = read_object_args(raw, specs, true);
     if (!object)
         return object.error();
     if (auto lru = apply_lru_size(object->parsed, object.value().config); !lru)
@@ -148,15 +153,17 @@ lnet::Result<LadviseArgs, std::string> read_args(std::span<const std::string_vie
     return args;
 }
 
+using LockaheadResults = lnet::Result<std::vector<LockaheadResult>, int>;
+
 // Every extent, args.batch per lockahead call (as MPI-IO asks ~500 at a time).
-lnet::Result<std::vector<LockaheadResult>, int> lockahead_batches(OstClient& c, const OpenObject& file,
-                                                                 const LadviseArgs& args)
+template <typename Advise>
+LockaheadResults lockahead_batches(const LadviseArgs& args, Advise advise)
 {
     std::vector<LockaheadResult> all;
     std::span<const LadviseExtent> rest(args.extents);
     while (!rest.empty()) {
         size_t n = std::min(rest.size(), args.batch);
-        auto results = lockahead(c, file, args.mode, rest.first(n), args.flags);
+        LockaheadResults results = advise(rest.first(n));
         if (!results)
             return results.error();
         all.insert(all.end(), results->begin(), results->end());
@@ -181,27 +188,27 @@ void settle_and_hold(OstClient& c, const LadviseArgs& args, CommandIo io)
         c.progress(std::chrono::milliseconds(10));
 }
 
-std::string series_json(const std::vector<LockaheadResult>& results, const LockCache& locks)
+// "{requested, sent, different, same" of a series' results (the caller closes it).
+std::string series_counts(const std::vector<LockaheadResult>& results)
 {
     size_t by_result[3] = {0, 0, 0};
     for (LockaheadResult r : results)
         ++by_result[static_cast<int>(r)];
-    const LockCounters& counters = locks.counters();
     return "{\"requested\":" + std::to_string(results.size()) + ",\"sent\":" + std::to_string(by_result[0]) +
-           ",\"different\":" + std::to_string(by_result[1]) + ",\"same\":" + std::to_string(by_result[2]) +
-           ",\"refused\":" + std::to_string(counters.async_refused.get()) +
+           ",\"different\":" + std::to_string(by_result[1]) + ",\"same\":" + std::to_string(by_result[2]);
+}
+
+std::string series_json(const std::vector<LockaheadResult>& results, const LockCache& locks)
+{
+    const LockCounters& counters = locks.counters();
+    return series_counts(results) + ",\"refused\":" + std::to_string(counters.async_refused.get()) +
            ",\"lru_cancels\":" + std::to_string(counters.lru_cancels.get()) +
            ",\"held\":" + std::to_string(locks.snapshot().size()) + "}";
 }
 
-int run_lockahead(OstClient& c, const LadviseArgs& args, CommandIo io)
+int report_lockahead(const LadviseArgs& args, const LockaheadResults& results, const std::string& series,
+                     const std::vector<ClientLock>& locks, CommandIo io)
 {
-    OpenObject file = c.open(args.object.object, {.no_expand = args.object.no_expand});
-    auto results = args.series ? lockahead_batches(c, file, args) : lockahead(c, file, args.mode, args.extents, args.flags);
-    settle_and_hold(c, args, io);
-    std::string series = results && args.series ? series_json(*results, c.locks()) : "";
-    auto locks = c.locks().snapshot();
-    c.disconnect();
     if (!results) {
         io.err << "ostio ladvise: lockahead: " << errno_name(results.error()) << "\n";
         if (args.object.json)
@@ -227,13 +234,82 @@ int run_lockahead(OstClient& c, const LadviseArgs& args, CommandIo io)
     return exit_ok;
 }
 
+int run_lockahead(OstClient& c, const LadviseArgs& args, CommandIo io)
+{
+    OpenObject file = c.open(args.object.object, {.no_expand = args.object.no_expand});
+    auto results = lockahead_batches(args, [&](std::span<const LadviseExtent> some) {
+        return lockahead(c, file, args.mode, some, args.flags);
+    });
+    settle_and_hold(c, args, io);
+    std::string series = results && args.series ? series_json(*results, c.locks()) : "";
+    auto locks = c.locks().snapshot();
+    c.disconnect();
+    return report_lockahead(args, results, series, locks, io);
+}
+
+int report_noexpand(const LadviseArgs& args, const lnet::Result<bool, int>& set, bool on, CommandIo io)
+{
+    if (!set) {
+        io.err << "ostio ladvise: locknoexpand: " << errno_name(set.error()) << "\n";
+        return exit_failed;
+    }
+    if (args.object.json)
+        io.out << "{\"object\":" << json_string(object_text(args.object.object))
+               << ",\"advice\":\"locknoexpand\",\"no_expand\":" << (on ? "true" : "false") << "}\n";
+    else
+        io.out << "object " << object_text(args.object.object) << ": no-expand " << (on ? "on" : "off") << "\n";
+    return exit_ok;
+}
+
+// Striped (--ost): each file extent becomes one object extent per stripe it
+// touches, asked of that stripe's appliance (StripedFile::lockahead); the
+// results are per file extent, the locks every appliance's.
+int run_striped(const LadviseArgs& args, CommandIo io)
+{
+    auto opened = open_file(args.object);
+    if (!opened) {
+        io.err << "ostio ladvise: " << opened.error() << "\n";
+        return exit_failed;
+    }
+    StripedFile& file = **opened;
+    if (!args.lockahead) {
+        auto set = file.locknoexpand(args.flags);
+        file.disconnect();
+        return report_noexpand(args, set, file.no_expand(), io);
+    }
+    auto results = lockahead_batches(args, [&](std::span<const LadviseExtent> some) {
+        return file.lockahead(args.mode, some, args.flags);
+    });
+    // The async replies land (as settle_and_hold does for one client), then --hold.
+    auto in_flight = [&] {
+        size_t n = 0;
+        for (OstClient* c : file.clients())
+            n += c->locks().async_in_flight();
+        return n;
+    };
+    auto deadline = std::chrono::steady_clock::now() + args.object.config.timeout * 4;
+    while (in_flight() > 0 && std::chrono::steady_clock::now() < deadline)
+        file.progress(std::chrono::milliseconds(10));
+    for (auto until = std::chrono::steady_clock::now() + args.hold; std::chrono::steady_clock::now() < until;)
+        file.progress(std::chrono::milliseconds(10));
+    auto locks = file_locks(file);
+    std::string series;
+    if (results && args.series)
+        series = series_counts(*results) + ",\"held\":" + std::to_string(locks.size()) + "}";
+    file.disconnect();
+    return report_lockahead(args, results, series, locks, io);
+}
+
 int run(std::span<const std::string_view> raw, CommandIo io)
 {
     auto args = read_args(raw);
     if (!args) {
-        io.err << "ostio ladvise: " << args.error() << "\n" << usage_text << connection_usage << lru_size_usage;
+        io.err << "ostio ladvise: " << args.error() << "\n" << usage_text << connection_usage << lru_size_usage
+               << layout_usage;
         return exit_usage;
     }
+    if (args->object.layout)
+        return run_striped(*args, io);
     auto client = connect_client(args->object);
     if (!client) {
         io.err << "ostio ladvise: " << client.error() << "\n";
@@ -245,17 +321,7 @@ int run(std::span<const std::string_view> raw, CommandIo io)
     OpenObject file = c.open(args->object.object);
     auto set = locknoexpand(c, file, args->flags);
     c.disconnect();
-    if (!set) {
-        io.err << "ostio ladvise: locknoexpand: " << errno_name(set.error()) << "\n";
-        return exit_failed;
-    }
-    if (args->object.json)
-        io.out << "{\"object\":" << json_string(object_text(args->object.object))
-               << ",\"advice\":\"locknoexpand\",\"no_expand\":" << (file.no_expand ? "true" : "false") << "}\n";
-    else
-        io.out << "object " << object_text(args->object.object) << ": no-expand "
-               << (file.no_expand ? "on" : "off") << "\n";
-    return exit_ok;
+    return report_noexpand(*args, set, file.no_expand, io);
 }
 
 }  // namespace

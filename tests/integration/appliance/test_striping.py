@@ -106,3 +106,17 @@ def test_lockahead_writers_over_two_appliances(appliance_set):
     for i, app in enumerate(apps):
         single = ostio_json(app, "stat", app.nid, 500 + i)
         assert single["size"] == clients * blocks * STRIPE // 2, single
+
+
+def test_lockahead_advice_is_cut_into_each_stripes_object_extents(appliance_set):
+    apps = appliance_set(2)
+    obj = 600
+    doc = ostio_json(apps[0], "ladvise", *layout_args(apps), obj, "--advice", "lockahead", "--mode", "write",
+                     "--async", "--extent", f"0:{STRIPE - 1}", "--extent", f"{STRIPE + STRIPE // 2}:{3 * STRIPE - 1}")
+    assert [r["result"] for r in doc["results"]] == ["sent", "sent"], doc
+    held = sorted((lock["object"], lock["start"], lock["end"]) for lock in doc["locks"])
+    # File unit 0 is stripe 0's object unit 0; [1.5, 3) units are the second
+    # half of stripe 1's unit 0 and stripe 0's unit 1.
+    assert held == [(str(obj), 0, STRIPE - 1), (str(obj), STRIPE, 2 * STRIPE - 1),
+                    (str(obj + 1), STRIPE // 2, STRIPE - 1)], doc
+    assert all(lock["no_expand"] for lock in doc["locks"]), doc
