@@ -71,6 +71,8 @@ public:
     // Null until start_objects; its store may be read from any thread.
     ost::ObjectService* objects() { return _objects.get(); }
     LdlmService& ldlm() { return _ldlm; }
+    // The workers' AST senders: their counters may be read from any thread.
+    const WorkerAstSender& asts() const { return _asts; }
     // Each worker's intakes (portals 28, 17, 16): their counters may be read from any thread.
     const std::vector<std::unique_ptr<dataplane::RpcIntake>>& intakes() const { return _intakes; }
 

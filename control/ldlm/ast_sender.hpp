@@ -35,6 +35,8 @@ public:
     void forget(const AstTarget& to, uint64_t xid) override;
 
     const AstSendStats& stats() const { return _stats; }
+    // Each worker's intake (null before start): its counters may be read from any thread.
+    const std::vector<std::unique_ptr<AstReplyIntake>>& intakes() const { return _intakes; }
 
 private:
     bool submit(unsigned worker, std::function<void(dataplane::Worker&, AstReplyIntake&)> work);
