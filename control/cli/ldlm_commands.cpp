@@ -10,7 +10,9 @@
 //                            "service": {"enqueues", "cancels", "malformed", "asts_in_flight",
 //                            "callbacks_pending", "glimpses_pending", "ast_replies", "ast_stray_replies",
 //                            "ast_reply_timeouts", "ast_send_refused", "ast_no_export", "evictions",
-//                            "glimpses", "callback_timeout_ms", "glimpse_timeout_ms"}}
+//                            "glimpses", "callback_timeout_ms", "glimpse_timeout_ms",
+//                            "ast_sent", "ast_resent", "ast_send_pushback", "ast_exhausted"}}
+//                            (the last four summed over the workers that send and resend ASTs)
 //   show locks OBJECT    -> {"object", "size", "locks": [{"handle": "0x...", "client": "0x...",
 //                            "client_handle": "0x...", "mode", "state", "start", "end",
 //                            "req_start", "req_end", "gid", "flags"}]}  (resource {OBJECT, 0, 0, 0})
@@ -107,12 +109,32 @@ Value service_counters(const LdlmService& ldlm)
         .set("glimpse_timeout_ms", static_cast<uint64_t>(ldlm.config().glimpse_timeout.count()));
 }
 
+// Each AST's first PUT, its resends (no reply by then), PUTs pushed back, and
+// ASTs left unanswered after every attempt: what loss cost the lock service.
+Value ast_resend_counters(const WorkerAstSender& asts, Value service)
+{
+    uint64_t sent = 0, resent = 0, pushback = 0, exhausted = 0;
+    for (const auto& intake : asts.intakes()) {
+        if (!intake)
+            continue;
+        const AstReplyStats& s = intake->stats();
+        sent += s.sent.get();
+        resent += s.resent.get();
+        pushback += s.send_pushback.get();
+        exhausted += s.exhausted.get();
+    }
+    return service.set("ast_sent", sent)
+        .set("ast_resent", resent)
+        .set("ast_send_pushback", pushback)
+        .set("ast_exhausted", exhausted);
+}
+
 void show_namespaces(Session& session)
 {
     show_from_control(session, [](ControlCore& core) {
         Value list = Value::array();
         list.add(namespace_counters(core.ldlm().locks()));
-        return Value::object().set("namespaces", list).set("service", service_counters(core.ldlm()));
+        return Value::object().set("namespaces", list).set("service", ast_resend_counters(core.asts(), service_counters(core.ldlm())));
     });
 }
 

@@ -6,7 +6,8 @@
 //   show objects -> {"kind", "objects": [{"id", "size", "blocks"}],
 //                    "io": [{"worker", "writes", "reads", "punches", "attrs", "bytes_written",
 //                            "bytes_read", "timeouts", "not_connected", "resent_replayed",
-//                            "bulk_failures", "malformed", "abandoned",
+//                            "resent_in_progress", "bulk_failures", "bulk_retries",
+//                            "malformed", "abandoned",
 //                            "in_progress", "bulk_mds", "mds"}]}
 // The last three are read on the worker's own core (its RPCs, its bulk MDs, all
 // its live MDs): they say whether anything of a dead client is left.
@@ -54,7 +55,9 @@ void show_objects(Session& session)
                        .set("timeouts", s.timeouts.get())
                        .set("not_connected", s.not_connected.get())
                        .set("resent_replayed", s.resent_replayed.get())
+                       .set("resent_in_progress", s.resent_in_progress.get())
                        .set("bulk_failures", s.bulk_failures.get())
+                       .set("bulk_retries", s.bulk_retries.get())
                        .set("malformed", s.malformed.get())
                        .set("abandoned", s.abandoned.get())
                        .set("in_progress", (*held)[worker].in_progress)
