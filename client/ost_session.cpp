@@ -1,5 +1,6 @@
 #include "client/ost_session.hpp"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <random>
@@ -69,7 +70,11 @@ OstSession::OstSession(RpcClient& rpc, SessionOptions options) : _rpc(rpc), _opt
 lnet::Result<Reply, RpcError> OstSession::call_ok(Request request)
 {
     auto opc = request.opc;
-    auto reply = _rpc.call(std::move(request));
+    return ok_or_refused(opc, _rpc.call(std::move(request)));
+}
+
+lnet::Result<Reply, RpcError> OstSession::ok_or_refused(ptlrpc::Opcode opc, lnet::Result<Reply, RpcError> reply)
+{
     if (!reply || reply->status() == 0)
         return reply;
     int32_t status = reply->status();
@@ -106,7 +111,13 @@ lnet::Result<Reply, RpcError> OstSession::ping() { return call_ok(request_for(pt
 
 lnet::Result<Reply, RpcError> OstSession::disconnect()
 {
-    auto reply = call_ok(request_for(ptlrpc::Opcode::ost_disconnect));
+    auto reply = _rpc.call(request_for(ptlrpc::Opcode::ost_disconnect));
+    // A resent disconnect whose first reply was lost finds its export already
+    // gone: -ENOTCONN then answers the first one, and we are disconnected
+    // (Lustre's client takes -ENOTCONN from a disconnect as done as well).
+    bool gone_already = reply && reply->status() == -ENOTCONN && reply->attempts > 1;
+    if (!gone_already)
+        reply = ok_or_refused(ptlrpc::Opcode::ost_disconnect, std::move(reply));
     _connection.reset();
     _rpc.clear_export();
     return reply;

@@ -49,6 +49,8 @@ public:
 private:
     // A reply with a non-zero status becomes RpcErrc::refused.
     lnet::Result<Reply, RpcError> call_ok(Request request);
+    // A reply with a non-zero status as a refusal naming the RPC.
+    lnet::Result<Reply, RpcError> ok_or_refused(ptlrpc::Opcode opc, lnet::Result<Reply, RpcError> reply);
 
     RpcClient& _rpc;
     SessionOptions _options;
