@@ -175,11 +175,13 @@ std::string traffic_counters_json(OstClient& client)
     const TransportCounters& t = client.transport().counters();
     const RpcCounters& rpc = client.rpc().counters();
     const CallbackCounters& cb = client.callbacks().counters();
+    const IoCounters& io = client.io().counters();
     auto n = [](const lnet::Counter& c) { return std::to_string(c.get()); };
     return "{\"tx_datagrams\":" + n(t.tx_datagrams) + ",\"tx_dropped\":" + n(t.tx_dropped) +
            ",\"rx_datagrams\":" + n(t.rx_datagrams) + ",\"rx_dropped\":" + n(t.rx_dropped) +
            ",\"rpcs\":" + n(rpc.started) + ",\"resends\":" + n(rpc.resends) + ",\"timeouts\":" + n(rpc.timeouts) +
-           ",\"asts\":" + n(cb.requests) + ",\"ast_duplicates\":" + n(cb.duplicates) + "}";
+           ",\"asts\":" + n(cb.requests) + ",\"ast_duplicates\":" + n(cb.duplicates) +
+           ",\"write_rpcs\":" + n(io.write_rpcs) + ",\"bytes_written\":" + n(io.bytes_written) + "}";
 }
 
 // ladvise OBJECT lockahead MODE S:E [S:E ...] [async] | ladvise OBJECT locknoexpand [unset]
