@@ -84,12 +84,6 @@ size_t requests_of(std::span<const LnetHeader> burst, MatchRequest (&requests)[6
 
 }  // namespace
 
-void Endpoint::prefetch(std::span<const LnetHeader> burst) const
-{
-    MatchRequest requests[64];
-    _table.prefetch(std::span(requests, requests_of(burst, requests)));
-}
-
 void Endpoint::prefetch_slot(const LnetHeader& header) const
 {
     MatchRequest request;

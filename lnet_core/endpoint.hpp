@@ -57,9 +57,8 @@ public:
     // Receive side.
     ReceiveResult receive(std::span<const std::byte> datagram, TxSink& tx);
     ReceiveResult handle(const LnetHeader& header, std::span<const std::byte> payload, TxSink& tx);
-    // Before handling a burst: fetch what matching its PUTs and GETs will read.
-    void prefetch(std::span<const LnetHeader> burst) const;
-    // The same in two stages for a caller with work to overlap: the match's
+    // Before handling a burst, fetch what matching its PUTs and GETs will
+    // read, in two stages so the caller overlaps its own work: the match's
     // hash slot as each header is decoded, the MDs once the burst is in.
     void prefetch_slot(const LnetHeader& header) const;
     void prefetch_mds(std::span<const LnetHeader> burst) const;

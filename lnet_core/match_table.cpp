@@ -222,13 +222,6 @@ void MatchTable::match_burst(std::span<const MatchRequest> requests, std::span<M
     }
 }
 
-void MatchTable::prefetch(std::span<const MatchRequest> requests) const
-{
-    for (const MatchRequest& request : requests.first(std::min<size_t>(requests.size(), 64)))
-        prefetch_slot(request);
-    prefetch_mds(requests);
-}
-
 void MatchTable::prefetch_slot(const MatchRequest& r) const
 {
     if (r.portal < portal_count && _portals[r.portal].kind == PortalKind::unique)

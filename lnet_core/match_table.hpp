@@ -60,13 +60,11 @@ public:
     // a poll loop's cache misses overlap instead of queueing.
     void match_burst(std::span<const MatchRequest> requests, std::span<MatchOutcome> outcomes) const;
 
-    // Brings the unique-portal slots, then the MDs, of a burst into cache, so
-    // the matches that follow (one by one, in order, since each may change
-    // an MD) do not queue their cache misses behind each other.
-    void prefetch(std::span<const MatchRequest> requests) const;
-    // The same in two stages, for callers with work to overlap: the hash
-    // slot of one request as soon as it is decoded, then (once those have had
-    // time to arrive) the MDs of the burst.
+    // Brings a burst's unique-portal slots, then its MDs, into cache, so the
+    // matches that follow (one by one, in order, since each may change an MD)
+    // do not queue their cache misses behind each other. Two stages, for
+    // callers with work to overlap: the hash slot of one request as soon as
+    // it is decoded, then (once those have had time to arrive) the MDs.
     void prefetch_slot(const MatchRequest& request) const;
     void prefetch_mds(std::span<const MatchRequest> requests) const;
 
