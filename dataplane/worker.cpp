@@ -196,6 +196,7 @@ void Worker::process_burst(rte_mbuf** mbufs, unsigned count, bool handed_over)
         return;
     // Pass 1: settle what is not LNET (and what is refused); keep the rest.
     lnet::LnetHeader* headers = _burst_headers;
+    lnet::MatchPlan* plans = _burst_plans;
     LnetMessage* messages = _burst_messages;
     unsigned lnet_count = 0;
     for (unsigned i = 0; i < count; ++i) {
@@ -205,11 +206,14 @@ void Worker::process_burst(rte_mbuf** mbufs, unsigned count, bool handed_over)
             _pending.push_back(mbufs[i]);
             continue;
         }
-        if (classify(mbufs[i], handed_over, headers[lnet_count], messages[lnet_count]))
-            _endpoint.prefetch_slot(headers[lnet_count++]);  // arrives while the rest is parsed
+        if (classify(mbufs[i], handed_over, headers[lnet_count], messages[lnet_count])) {
+            _endpoint.plan(headers[lnet_count], plans[lnet_count]);  // its hash slot arrives while the rest is parsed
+            ++lnet_count;
+        }
     }
-    // Pass 2: fetch the MDs the burst will match, then deliver in arrival order.
-    _endpoint.prefetch_mds(std::span(headers, lnet_count));
+    // Pass 2: find the MDs the burst will match (fetching them), then deliver in arrival order.
+    for (unsigned k = 0; k < lnet_count; ++k)
+        _endpoint.locate(plans[k]);
     rte_mbuf* delivered[max_burst];  // freed together: one mempool call per burst
     unsigned delivered_count = 0;
     for (unsigned k = 0; k < lnet_count; ++k) {
@@ -217,7 +221,7 @@ void Worker::process_burst(rte_mbuf** mbufs, unsigned count, bool handed_over)
             _pending.push_back(messages[k].mbuf);
             continue;
         }
-        lnet::ReceiveResult result = _endpoint.handle(headers[k], messages[k].payload, _tx);
+        lnet::ReceiveResult result = _endpoint.handle(headers[k], messages[k].payload, _tx, plans[k]);
         if (result.status == lnet::ReceiveStatus::pushback) {
             _stats.pushbacks.add();
             _pending.push_back(messages[k].mbuf);

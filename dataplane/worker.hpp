@@ -112,6 +112,7 @@ private:
     // have default initialisers, and a poll clearing ~13 KiB of stack arrays
     // cost more than the rest of the path.
     lnet::LnetHeader _burst_headers[max_burst];
+    lnet::MatchPlan _burst_plans[max_burst];
     LnetMessage _burst_messages[max_burst];
     lnet::Event _burst_events[max_burst];
     uint32_t _idle_polls = 0;

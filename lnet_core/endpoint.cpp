@@ -31,33 +31,6 @@ bool Endpoint::eq_full(uint32_t slot)
     return true;
 }
 
-ReceiveResult Endpoint::receive(std::span<const std::byte> datagram, TxSink& tx)
-{
-    auto frame = decode_frame(datagram, _config.max_payload);
-    if (!frame)
-        return drop(frame.error());
-    if (!frame->header) {
-        _counters.noops.add();
-        return {ReceiveStatus::delivered};
-    }
-    return handle(*frame->header, frame->payload, tx);
-}
-
-ReceiveResult Endpoint::handle(const LnetHeader& header, std::span<const std::byte> payload, TxSink& tx)
-{
-    _counters.received_of(header.type()).add();
-    if (header.dest_nid != _config.self.nid || header.dest_pid != _config.self.pid)
-        return drop(DropReason::wrong_destination);
-    switch (header.type()) {
-    case MsgType::put: return on_put(header, payload, tx);
-    case MsgType::get: return on_get(header, tx);
-    case MsgType::ack: return on_ack(header);
-    case MsgType::reply: return on_reply(header, payload);
-    case MsgType::hello: break;
-    }
-    return drop(DropReason::unexpected_hello);
-}
-
 namespace {
 
 // The match request a PUT or GET header makes; false for other messages.
@@ -74,27 +47,48 @@ bool request_of(const LnetHeader& header, MatchRequest& request)
     return false;
 }
 
-size_t requests_of(std::span<const LnetHeader> burst, MatchRequest (&requests)[64])
-{
-    size_t n = 0;
-    for (const LnetHeader& header : burst.first(std::min<size_t>(burst.size(), 64)))
-        n += request_of(header, requests[n]);
-    return n;
-}
-
 }  // namespace
 
-void Endpoint::prefetch_slot(const LnetHeader& header) const
+ReceiveResult Endpoint::receive(std::span<const std::byte> datagram, TxSink& tx)
 {
-    MatchRequest request;
-    if (request_of(header, request))
-        _table.prefetch_slot(request);
+    auto frame = decode_frame(datagram, _config.max_payload);
+    if (!frame)
+        return drop(frame.error());
+    if (!frame->header) {
+        _counters.noops.add();
+        return {ReceiveStatus::delivered};
+    }
+    return handle(*frame->header, frame->payload, tx);
 }
 
-void Endpoint::prefetch_mds(std::span<const LnetHeader> burst) const
+ReceiveResult Endpoint::handle(const LnetHeader& header, std::span<const std::byte> payload, TxSink& tx)
 {
-    MatchRequest requests[64];
-    _table.prefetch_mds(std::span(requests, requests_of(burst, requests)));
+    MatchPlan unplanned;
+    request_of(header, unplanned.request);
+    return handle(header, payload, tx, unplanned);
+}
+
+ReceiveResult Endpoint::handle(const LnetHeader& header, std::span<const std::byte> payload, TxSink& tx,
+                               const MatchPlan& plan)
+{
+    _counters.received_of(header.type()).add();
+    if (header.dest_nid != _config.self.nid || header.dest_pid != _config.self.pid)
+        return drop(DropReason::wrong_destination);
+    switch (header.type()) {
+    case MsgType::put: return on_put(header, payload, tx, plan);
+    case MsgType::get: return on_get(header, tx, plan);
+    case MsgType::ack: return on_ack(header);
+    case MsgType::reply: return on_reply(header, payload);
+    case MsgType::hello: break;
+    }
+    return drop(DropReason::unexpected_hello);
+}
+
+void Endpoint::plan(const LnetHeader& header, MatchPlan& plan) const
+{
+    plan.unique = plan.located = false;
+    if (request_of(header, plan.request))
+        _table.plan(plan);
 }
 
 Event Endpoint::event_for(EventType type, uint32_t slot, const LnetHeader& header) const
@@ -120,12 +114,12 @@ LnetHeader Endpoint::header_to(ProcessId target, uint32_t payload_length) const
     return header;
 }
 
-ReceiveResult Endpoint::on_put(const LnetHeader& header, std::span<const std::byte> payload, TxSink& tx)
+ReceiveResult Endpoint::on_put(const LnetHeader& header, std::span<const std::byte> payload, TxSink& tx,
+                               const MatchPlan& plan)
 {
     const auto& put = std::get<PutFields>(header.fields);
-    MatchRequest request{MsgType::put, header.source(), put.ptl_index, put.match_bits,
-                         header.payload_length, put.offset};
-    MatchOutcome match = _table.match(request);
+    const MatchRequest& request = plan.request;
+    MatchOutcome match = _table.match(plan);
     if (match.result == MatchResult::drop)
         return drop(DropReason::too_long);
     if (match.result == MatchResult::ok)
@@ -181,14 +175,13 @@ ReceiveResult Endpoint::complete_match(EventType type, const LnetHeader& header,
     return {ReceiveStatus::delivered};
 }
 
-ReceiveResult Endpoint::on_get(const LnetHeader& header, TxSink& tx)
+ReceiveResult Endpoint::on_get(const LnetHeader& header, TxSink& tx, const MatchPlan& plan)
 {
     const auto& get = std::get<GetFields>(header.fields);
     if (get.sink_length > _config.max_payload)
         return drop(DropReason::payload_too_long);  // one REPLY could not carry it
-    MatchRequest request{MsgType::get, header.source(), get.ptl_index, get.match_bits,
-                         get.sink_length, get.src_offset};
-    MatchOutcome match = _table.match(request);
+    const MatchRequest& request = plan.request;
+    MatchOutcome match = _table.match(plan);
     if (match.result == MatchResult::none)
         return drop(DropReason::no_match);
     if (match.result == MatchResult::drop)

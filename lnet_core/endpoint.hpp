@@ -57,11 +57,13 @@ public:
     // Receive side.
     ReceiveResult receive(std::span<const std::byte> datagram, TxSink& tx);
     ReceiveResult handle(const LnetHeader& header, std::span<const std::byte> payload, TxSink& tx);
-    // Before handling a burst, fetch what matching its PUTs and GETs will
-    // read, in two stages so the caller overlaps its own work: the match's
-    // hash slot as each header is decoded, the MDs once the burst is in.
-    void prefetch_slot(const LnetHeader& header) const;
-    void prefetch_mds(std::span<const LnetHeader> burst) const;
+    // A burst's form, staged so its cache misses overlap (MatchPlan): plan
+    // each header as it is decoded, locate every plan once the burst is in,
+    // then handle the messages in arrival order, each with its plan.
+    void plan(const LnetHeader& header, MatchPlan& plan) const;
+    void locate(MatchPlan& plan) const { _table.locate(plan); }
+    ReceiveResult handle(const LnetHeader& header, std::span<const std::byte> payload, TxSink& tx,
+                         const MatchPlan& plan);
 
     // MDs. Attaching to a lazy portal offers it the PUTs parked there (their
     // ACKs may go out through tx).
@@ -100,7 +102,8 @@ private:
 
     ReceiveResult drop(DropReason reason);
     ReceiveResult pushback();
-    ReceiveResult on_put(const LnetHeader& header, std::span<const std::byte> payload, TxSink& tx);
+    ReceiveResult on_put(const LnetHeader& header, std::span<const std::byte> payload, TxSink& tx,
+                         const MatchPlan& plan);
     ReceiveResult deliver_put(const LnetHeader& header, std::span<const std::byte> payload,
                               const MatchRequest& request, const MatchOutcome& match, TxSink& tx);
     // Posts the event of a committed match and consumes the MD's operation.
@@ -108,7 +111,7 @@ private:
                                  const MatchOutcome& match, uint64_t hdr_data);
     // Consumes the SEND operation of a sent MD and posts its SEND event.
     void complete_send(uint32_t slot, MdHandle handle, Event event);
-    ReceiveResult on_get(const LnetHeader& header, TxSink& tx);
+    ReceiveResult on_get(const LnetHeader& header, TxSink& tx, const MatchPlan& plan);
     ReceiveResult on_ack(const LnetHeader& header);
     ReceiveResult on_reply(const LnetHeader& header, std::span<const std::byte> payload);
     uint32_t our_md(const WireHandle& handle) const;

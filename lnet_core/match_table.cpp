@@ -44,6 +44,7 @@ Result<MdHandle, AttachError> MatchTable::attach(const MatchSpec& me, const MdSp
     uint32_t slot = _mds.create(spec, &me);
     const Md& md = _mds.at(slot);
     ++portal.entries;
+    ++_layout;
 
     if (wanted == PortalKind::unique) {
         UniqueChain& chain = _unique.find_or_insert(key_of(md));
@@ -117,6 +118,7 @@ void MatchTable::unlink_slot(uint32_t slot)
             unlink_from(list_of(md), slot);
         }
         --portal.entries;
+        ++_layout;
     }
     _mds.destroy(slot);
 }
@@ -194,49 +196,54 @@ MatchOutcome MatchTable::match(const MatchRequest& request) const
     return {};
 }
 
+void MatchTable::plan(MatchPlan& p) const
+{
+    const MatchRequest& r = p.request;
+    p.located = false;
+    p.unique = r.portal < portal_count && _portals[r.portal].kind == PortalKind::unique;
+    if (p.unique) {
+        p.key_hash = UniqueMeTable::hash({r.initiator.nid.value, r.match_bits, r.initiator.pid, r.portal});
+        _unique.prefetch(p.key_hash);
+    }
+}
+
+void MatchTable::locate(MatchPlan& p) const
+{
+    if (!p.unique)
+        return;
+    const MatchRequest& r = p.request;
+    const UniqueChain* chain = _unique.find({r.initiator.nid.value, r.match_bits, r.initiator.pid, r.portal}, p.key_hash);
+    p.head = chain ? chain->head : no_md;
+    p.layout = _layout;
+    p.located = true;
+    if (p.head != no_md) {
+        __builtin_prefetch(&_mds.at(p.head));
+        __builtin_prefetch(&_mds.memory(p.head));  // delivery reads its EQ and memory
+    }
+}
+
+MatchOutcome MatchTable::match(const MatchPlan& p) const
+{
+    if (!p.located || p.layout != _layout)
+        return match(p.request);
+    return match_chain(p.head, p.request);
+}
+
 void MatchTable::match_burst(std::span<const MatchRequest> requests, std::span<MatchOutcome> outcomes) const
 {
     constexpr size_t max_burst = 64;
     assert(outcomes.size() >= requests.size());
-    const UniqueMeTable& unique = _unique;
     for (size_t start = 0; start < requests.size(); start += max_burst) {
         size_t n = std::min(max_burst, requests.size() - start);
-        const MatchRequest* batch = &requests[start];
-        UniqueKey keys[max_burst];
-        uint32_t heads[max_burst];
+        MatchPlan plans[max_burst];
         for (size_t i = 0; i < n; ++i) {
-            keys[i] = {batch[i].initiator.nid.value, batch[i].match_bits, batch[i].initiator.pid, batch[i].portal};
-            unique.prefetch(keys[i]);
+            plans[i].request = requests[start + i];
+            plan(plans[i]);
         }
-        for (size_t i = 0; i < n; ++i) {
-            bool is_unique = batch[i].portal < portal_count && _portals[batch[i].portal].kind == PortalKind::unique;
-            const UniqueChain* chain = is_unique ? unique.find(keys[i]) : nullptr;
-            heads[i] = chain ? chain->head : no_md;
-            if (heads[i] != no_md)
-                __builtin_prefetch(&_mds.at(heads[i]));
-        }
-        for (size_t i = 0; i < n; ++i) {
-            bool is_unique = batch[i].portal < portal_count && _portals[batch[i].portal].kind == PortalKind::unique;
-            outcomes[start + i] = is_unique ? match_chain(heads[i], batch[i]) : match(batch[i]);
-        }
-    }
-}
-
-void MatchTable::prefetch_slot(const MatchRequest& r) const
-{
-    if (r.portal < portal_count && _portals[r.portal].kind == PortalKind::unique)
-        _unique.prefetch({r.initiator.nid.value, r.match_bits, r.initiator.pid, r.portal});
-}
-
-void MatchTable::prefetch_mds(std::span<const MatchRequest> requests) const
-{
-    for (const MatchRequest& r : requests.first(std::min<size_t>(requests.size(), 64))) {
-        if (r.portal >= portal_count || _portals[r.portal].kind != PortalKind::unique)
-            continue;
-        if (const UniqueChain* chain = _unique.find({r.initiator.nid.value, r.match_bits, r.initiator.pid, r.portal})) {
-            __builtin_prefetch(&_mds.at(chain->head));
-            __builtin_prefetch(&_mds.memory(chain->head));  // delivery reads its EQ and memory
-        }
+        for (size_t i = 0; i < n; ++i)
+            locate(plans[i]);
+        for (size_t i = 0; i < n; ++i)
+            outcomes[start + i] = match(plans[i]);
     }
 }
 

@@ -38,6 +38,20 @@ struct MatchRequest {
     uint32_t roffset = 0;   // the sender's offset, used by manage_remote MDs
 };
 
+// One match prepared ahead of time, in stages, so a burst's cache misses
+// overlap instead of queueing: plan() hashes the unique key and fetches its
+// slot, locate() finds the chain head and fetches its MD, match() uses it. A
+// located head is used only while the table's layout is unchanged (no attach
+// or unlink since): an earlier match of the burst may have unlinked it.
+struct MatchPlan {
+    MatchRequest request;
+    uint64_t key_hash = 0;
+    uint32_t head = no_md;
+    uint32_t layout = 0;  // the table's layout version when located
+    bool unique = false;  // on a unique portal: hashed
+    bool located = false;
+};
+
 struct MatchOutcome {
     MatchResult result = MatchResult::none;
     uint32_t slot = no_md;
@@ -56,17 +70,14 @@ public:
     void unlink_slot(uint32_t slot);
 
     MatchOutcome match(const MatchRequest& request) const;
-    // Unique-portal bursts prefetch every slot, then every MD, then match:
-    // a poll loop's cache misses overlap instead of queueing.
+    // The staged form (MatchPlan): plan each message of a burst as it is
+    // decoded, locate them all, then match them one by one, in order, since
+    // each match may change an MD.
+    void plan(MatchPlan& plan) const;
+    void locate(MatchPlan& plan) const;
+    MatchOutcome match(const MatchPlan& plan) const;
+    // The three stages over a burst of requests (benchmarks, tests).
     void match_burst(std::span<const MatchRequest> requests, std::span<MatchOutcome> outcomes) const;
-
-    // Brings a burst's unique-portal slots, then its MDs, into cache, so the
-    // matches that follow (one by one, in order, since each may change an MD)
-    // do not queue their cache misses behind each other. Two stages, for
-    // callers with work to overlap: the hash slot of one request as soon as
-    // it is decoded, then (once those have had time to arrive) the MDs.
-    void prefetch_slot(const MatchRequest& request) const;
-    void prefetch_mds(std::span<const MatchRequest> requests) const;
 
     // The one-MD rule, in DESIGN.md's order: exhausted, op, match bits (with
     // ignore bits), pid, NID, size (too long without truncate drops).
@@ -111,6 +122,7 @@ private:
 
     MdTable _mds;
     UniqueMeTable _unique;
+    uint32_t _layout = 0;  // bumped by every attach and unlink: invalidates located plans
     std::array<Portal, portal_count> _portals{};
 };
 

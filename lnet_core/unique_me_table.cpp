@@ -13,17 +13,6 @@ UniqueMeTable::UniqueMeTable(size_t initial_capacity)
 {
 }
 
-size_t UniqueMeTable::find_slot(const UniqueKey& key) const
-{
-    for (size_t i = home(key);; i = (i + 1) & _mask) {
-        const Slot& slot = _slots[i];
-        if (slot.portal_tag == 0)
-            return npos;
-        if (holds(slot, key))
-            return i;
-    }
-}
-
 UniqueChain& UniqueMeTable::find_or_insert(const UniqueKey& key)
 {
     if ((_size + 1) * 2 > _slots.size())

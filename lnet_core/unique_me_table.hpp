@@ -37,14 +37,17 @@ class UniqueMeTable {
 public:
     explicit UniqueMeTable(size_t initial_capacity = 1024);
 
-    UniqueChain* find(const UniqueKey& key)
+    UniqueChain* find(const UniqueKey& key) { return find(key, hash(key)); }
+    const UniqueChain* find(const UniqueKey& key) const { return find(key, hash(key)); }
+    // With the key's hash already computed (a burst hashes each key once).
+    UniqueChain* find(const UniqueKey& key, uint64_t key_hash)
     {
-        size_t i = find_slot(key);
+        size_t i = find_slot(key, key_hash);
         return i == npos ? nullptr : &_slots[i].chain;
     }
-    const UniqueChain* find(const UniqueKey& key) const
+    const UniqueChain* find(const UniqueKey& key, uint64_t key_hash) const
     {
-        size_t i = find_slot(key);
+        size_t i = find_slot(key, key_hash);
         return i == npos ? nullptr : &_slots[i].chain;
     }
     // Returns the chain for key, inserting an empty one ({no_md, no_md}) if
@@ -52,15 +55,14 @@ public:
     UniqueChain& find_or_insert(const UniqueKey& key);
     void erase(const UniqueKey& key);
 
-    // Fetches the key's home slot into cache ahead of find (bursts).
-    void prefetch(const UniqueKey& key) const { __builtin_prefetch(&_slots[home(key)]); }
+    // Fetches the home slot of a key with this hash into cache ahead of find (bursts).
+    void prefetch(uint64_t key_hash) const { __builtin_prefetch(&_slots[key_hash & _mask]); }
 
     size_t size() const { return _size; }
     size_t capacity() const { return _slots.size(); }
     size_t memory_bytes() const { return _slots.size() * sizeof(Slot); }
 
-    // Inline: every received PUT or GET hashes its key up to three times
-    // (slot prefetch, MD prefetch, match).
+    // Inline: every received PUT or GET hashes its key.
     static uint64_t hash(const UniqueKey& key)
     {
         // Client xids step by 128, so the low bits of match_bits are nearly
@@ -87,7 +89,16 @@ private:
     static_assert(sizeof(Slot) == 32);
 
     static constexpr size_t npos = ~size_t{0};
-    size_t find_slot(const UniqueKey& key) const;
+    size_t find_slot(const UniqueKey& key, uint64_t key_hash) const
+    {
+        for (size_t i = key_hash & _mask;; i = (i + 1) & _mask) {
+            const Slot& slot = _slots[i];
+            if (holds(slot, key))
+                return i;
+            if (slot.portal_tag == 0)
+                return npos;
+        }
+    }
     size_t home(const UniqueKey& key) const { return hash(key) & _mask; }
     static bool holds(const Slot& slot, const UniqueKey& key)
     {

@@ -249,3 +249,45 @@ TEST_F(MatchTableTest, BurstAgreesWithSingleMatches)
         EXPECT_EQ(outcomes[i].slot, single.slot) << i;
     }
 }
+
+// A burst locates every plan before any is matched; when an earlier match of
+// the burst unlinks the chain head a later plan located, that plan must not
+// use it (the next MD of the chain takes the message, as lib-ptl.c would).
+TEST_F(MatchTableTest, APlanLocatedBeforeAnUnlinkMatchesTheChainAsItIsNow)
+{
+    MdHandle first = attach({4, peer, 128, 0}, md(md_option::op_put, 1));  // one use, then auto-unlink
+    MdHandle second = attach({4, peer, 128, 0}, md(md_option::op_put, 1));
+    MatchPlan plans[3];
+    for (MatchPlan& p : plans) {
+        p.request = put(4, 128);
+        table.plan(p);
+        table.locate(p);
+    }
+    ASSERT_TRUE(plans[0].located);
+    MatchOutcome out = table.match(plans[0]);
+    ASSERT_EQ(out.result, MatchResult::ok);
+    EXPECT_EQ(table.mds().handle(out.slot), first);
+    EXPECT_TRUE(table.commit(out));  // exhausted: unlinked
+
+    out = table.match(plans[1]);  // located on the unlinked head
+    ASSERT_EQ(out.result, MatchResult::ok);
+    EXPECT_EQ(table.mds().handle(out.slot), second);
+    EXPECT_TRUE(table.commit(out));
+
+    EXPECT_EQ(table.match(plans[2]).result, MatchResult::none);  // the key is gone
+}
+
+// A plan located before an attach sees the MEs attached since.
+TEST_F(MatchTableTest, APlanLocatedBeforeAnAttachSeesTheNewMe)
+{
+    attach({4, peer, 1, 0}, md());  // makes portal 4 unique
+    MatchPlan p;
+    p.request = put(4, 256);
+    table.plan(p);
+    table.locate(p);
+    EXPECT_EQ(p.head, no_md);
+    MdHandle late = attach({4, peer, 256, 0}, md());
+    MatchOutcome out = table.match(p);
+    ASSERT_EQ(out.result, MatchResult::ok);
+    EXPECT_EQ(table.mds().handle(out.slot), late);
+}
