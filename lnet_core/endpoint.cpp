@@ -33,6 +33,23 @@ bool Endpoint::eq_full(uint32_t slot)
 
 namespace {
 
+// Writes the next event of eq in place (fill), consumes the MD's operation
+// (consume, true when that unlinked the MD), then publishes the event. Room
+// was checked before the operation began, and this core is the EQ's only
+// producer, so the claim succeeds.
+template <typename Fill, typename Consume>
+void post_in_place(EventQueue* eq, Fill&& fill, Consume&& consume)
+{
+    Event* event = eq ? eq->claim() : nullptr;
+    if (event)
+        fill(*event);
+    bool unlinked = consume();
+    if (event) {
+        event->unlinked = unlinked;
+        eq->publish();
+    }
+}
+
 // The match request a PUT or GET header makes; false for other messages.
 bool request_of(const LnetHeader& header, MatchRequest& request)
 {
@@ -91,16 +108,22 @@ void Endpoint::plan(const LnetHeader& header, MatchPlan& plan) const
         _table.plan(plan);
 }
 
-Event Endpoint::event_for(EventType type, uint32_t slot, const LnetHeader& header) const
+void Endpoint::fill_event(Event& event, EventType type, uint32_t slot, const LnetHeader& header) const
 {
+    // Every field: the event is written where an earlier one was read.
     const MdMemory& mem = _table.mds().memory(slot);
-    Event event;
     event.type = type;
+    event.unlinked = false;
+    event.status = 0;
+    event.portal = 0;
     event.initiator = header.source();
     event.target = header.destination();
+    event.match_bits = 0;
+    event.rlength = event.mlength = event.offset = 0;
     event.md = _table.mds().handle(slot);
+    event.hdr_data = 0;
     event.user_data = mem.user_data;
-    return event;
+    event.data = nullptr;
 }
 
 LnetHeader Endpoint::header_to(ProcessId target, uint32_t payload_length) const
@@ -159,18 +182,19 @@ ReceiveResult Endpoint::complete_match(EventType type, const LnetHeader& header,
                                        const MatchOutcome& match, uint64_t hdr_data)
 {
     const MdMemory& mem = _table.mds().memory(match.slot);
-    Event event = event_for(type, match.slot, header);
-    event.portal = request.portal;
-    event.match_bits = request.match_bits;
-    event.rlength = request.rlength;
-    event.mlength = match.mlength;
-    event.offset = match.offset;
-    event.hdr_data = hdr_data;
-    event.data = mem.start + match.offset;
-    EventQueue* eq = mem.eq;
-    event.unlinked = _table.commit(match);
-    if (eq)
-        eq->try_post(event);  // room was checked before; we are its only producer
+    post_in_place(
+        mem.eq,
+        [&](Event& event) {
+            fill_event(event, type, match.slot, header);
+            event.portal = request.portal;
+            event.match_bits = request.match_bits;
+            event.rlength = request.rlength;
+            event.mlength = match.mlength;
+            event.offset = match.offset;
+            event.hdr_data = hdr_data;
+            event.data = mem.start + match.offset;
+        },
+        [&] { return _table.commit(match); });
     _counters.matched.add();
     return {ReceiveStatus::delivered};
 }
@@ -213,14 +237,14 @@ ReceiveResult Endpoint::on_ack(const LnetHeader& header)
     const MdMemory& mem = _table.mds().memory(slot);
     if (eq_full(slot))
         return pushback();
-    Event event = event_for(EventType::ack, slot, header);
-    event.match_bits = ack.match_bits;
-    event.rlength = ack.mlength;
-    event.mlength = ack.mlength;
-    EventQueue* eq = mem.eq;
-    event.unlinked = _table.consume(slot);
-    if (eq)
-        eq->try_post(event);
+    post_in_place(
+        mem.eq,
+        [&](Event& event) {
+            fill_event(event, EventType::ack, slot, header);
+            event.match_bits = ack.match_bits;
+            event.rlength = event.mlength = ack.mlength;
+        },
+        [&] { return _table.consume(slot); });
     return {ReceiveStatus::delivered};
 }
 
@@ -238,14 +262,15 @@ ReceiveResult Endpoint::on_reply(const LnetHeader& header, std::span<const std::
     if (eq_full(slot))
         return pushback();
     std::memcpy(mem.start, payload.data(), mlength);
-    Event event = event_for(EventType::reply, slot, header);
-    event.rlength = header.payload_length;
-    event.mlength = mlength;
-    event.data = mem.start;
-    EventQueue* eq = mem.eq;
-    event.unlinked = _table.consume(slot);
-    if (eq)
-        eq->try_post(event);
+    post_in_place(
+        mem.eq,
+        [&](Event& event) {
+            fill_event(event, EventType::reply, slot, header);
+            event.rlength = header.payload_length;
+            event.mlength = mlength;
+            event.data = mem.start;
+        },
+        [&] { return _table.consume(slot); });
     _counters.delivered_bytes.add(mlength);
     return {ReceiveStatus::delivered};
 }
@@ -384,17 +409,19 @@ SendStatus Endpoint::put_bytes(std::span<const std::byte> bytes, ProcessId targe
     return status;
 }
 
-void Endpoint::complete_send(uint32_t slot, MdHandle handle, Event event)
+void Endpoint::complete_send(uint32_t slot, MdHandle handle, const Event& sent)
 {
     const MdMemory& mem = _table.mds().memory(slot);
-    event.type = EventType::send;
-    event.initiator = _config.self;
-    event.md = handle;
-    event.user_data = mem.user_data;
-    EventQueue* eq = mem.eq;
-    event.unlinked = _table.consume(slot);
-    if (eq)
-        eq->try_post(event);  // room was checked before sending
+    post_in_place(
+        mem.eq,
+        [&](Event& event) {
+            event = sent;
+            event.type = EventType::send;
+            event.initiator = _config.self;
+            event.md = handle;
+            event.user_data = mem.user_data;
+        },
+        [&] { return _table.consume(slot); });
 }
 
 SendStatus Endpoint::get(MdHandle handle, ProcessId target, uint32_t portal, uint64_t match_bits,

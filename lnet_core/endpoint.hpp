@@ -110,13 +110,15 @@ private:
     ReceiveResult complete_match(EventType type, const LnetHeader& header, const MatchRequest& request,
                                  const MatchOutcome& match, uint64_t hdr_data);
     // Consumes the SEND operation of a sent MD and posts its SEND event.
-    void complete_send(uint32_t slot, MdHandle handle, Event event);
+    void complete_send(uint32_t slot, MdHandle handle, const Event& sent);
     ReceiveResult on_get(const LnetHeader& header, TxSink& tx, const MatchPlan& plan);
     ReceiveResult on_ack(const LnetHeader& header);
     ReceiveResult on_reply(const LnetHeader& header, std::span<const std::byte> payload);
     uint32_t our_md(const WireHandle& handle) const;
     bool eq_full(uint32_t slot);
-    Event event_for(EventType type, uint32_t slot, const LnetHeader& header) const;
+    // Writes every field of event: type, the MD's handle and user data, who
+    // sent what to whom; the rest zero, for the caller to set.
+    void fill_event(Event& event, EventType type, uint32_t slot, const LnetHeader& header) const;
     LnetHeader header_to(ProcessId target, uint32_t payload_length) const;
     size_t redeliver(uint32_t portal, TxSink& tx);
 

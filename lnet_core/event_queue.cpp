@@ -19,17 +19,13 @@ size_t EventQueue::free_slots() const
 
 bool EventQueue::try_post(const Event& event)
 {
-    uint64_t head = _producer.head.load(std::memory_order_relaxed);
-    if (head - _producer.cached_tail >= capacity()) {
-        _producer.cached_tail = _consumer.tail.load(std::memory_order_acquire);
-        if (head - _producer.cached_tail >= capacity()) {
-            _producer.pushbacks.add();
-            return false;
-        }
+    Event* slot = claim();
+    if (!slot) {
+        _producer.pushbacks.add();
+        return false;
     }
-    _ring[head & _mask] = event;
-    _producer.head.store(head + 1, std::memory_order_release);
-    _producer.posted.add();
+    *slot = event;
+    publish();
     return true;
 }
 
@@ -40,14 +36,15 @@ bool EventQueue::poll(Event& event)
 
 size_t EventQueue::poll_burst(std::span<Event> out)
 {
-    uint64_t tail = _consumer.tail.load(std::memory_order_relaxed);
-    if (_consumer.cached_head == tail)
-        _consumer.cached_head = _producer.head.load(std::memory_order_acquire);
-    size_t n = std::min<uint64_t>(out.size(), _consumer.cached_head - tail);
-    for (size_t i = 0; i < n; ++i)
-        out[i] = _ring[(tail + i) & _mask];
-    if (n)
-        _consumer.tail.store(tail + n, std::memory_order_release);
+    size_t n = 0;
+    while (n < out.size()) {  // twice at most: up to the ring's end, then from its start
+        std::span<const Event> ready = peek(out.size() - n);
+        if (ready.empty())
+            break;
+        std::copy(ready.begin(), ready.end(), out.begin() + static_cast<ptrdiff_t>(n));
+        release(ready.size());
+        n += ready.size();
+    }
     return n;
 }
 

@@ -5,6 +5,7 @@
 // nothing is dropped.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -22,6 +23,24 @@ public:
 
     // Producer side.
     bool try_post(const Event& event);
+    // In place, for the data path (no Event built and copied): claim() gives
+    // the next slot, or null when full (nothing changes); the producer fills
+    // every field, then publish() hands it to the consumer.
+    Event* claim()
+    {
+        uint64_t head = _producer.head.load(std::memory_order_relaxed);
+        if (head - _producer.cached_tail >= capacity()) {
+            _producer.cached_tail = _consumer.tail.load(std::memory_order_acquire);
+            if (head - _producer.cached_tail >= capacity())
+                return nullptr;
+        }
+        return &_ring[head & _mask];
+    }
+    void publish()
+    {
+        _producer.head.store(_producer.head.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+        _producer.posted.add();
+    }
     // Whether one more post will succeed. Reads the consumer's index only
     // when the cached copy says full, so the hot path stays on our line.
     bool has_room()
@@ -38,6 +57,21 @@ public:
     // Consumer side.
     bool poll(Event& event);
     size_t poll_burst(std::span<Event> out);
+    // In place: up to max events ready to read where they are (contiguous, so
+    // fewer than max at the ring's end), valid until release(n) frees them.
+    std::span<const Event> peek(size_t max)
+    {
+        uint64_t tail = _consumer.tail.load(std::memory_order_relaxed);
+        if (_consumer.cached_head == tail)
+            _consumer.cached_head = _producer.head.load(std::memory_order_acquire);
+        size_t at = tail & _mask;
+        size_t n = std::min<uint64_t>({max, _consumer.cached_head - tail, capacity() - at});
+        return {&_ring[at], n};
+    }
+    void release(size_t n)
+    {
+        _consumer.tail.store(_consumer.tail.load(std::memory_order_relaxed) + n, std::memory_order_release);
+    }
 
     size_t capacity() const { return _mask + 1; }
     size_t depth() const;  // approximate when read from a third thread

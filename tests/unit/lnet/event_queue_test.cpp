@@ -38,6 +38,55 @@ TEST(EventQueue, FullQueueRefusesAndCountsAPushback)
     EXPECT_TRUE(eq.try_post(Event{}));
 }
 
+// The data path writes events where they will be read: nothing is visible
+// before publish(), and a full queue gives no slot and changes nothing.
+TEST(EventQueue, ClaimedSlotIsSeenOnlyOncePublished)
+{
+    EventQueue eq(2);
+    Event* slot = eq.claim();
+    ASSERT_NE(slot, nullptr);
+    slot->match_bits = 7;
+    EXPECT_EQ(eq.depth(), 0u);
+    EXPECT_TRUE(eq.peek(8).empty());
+    eq.publish();
+    ASSERT_NE(eq.claim(), nullptr);
+    eq.publish();
+    EXPECT_EQ(eq.claim(), nullptr);  // full
+    EXPECT_EQ(eq.posted(), 2u);
+    Event out;
+    ASSERT_TRUE(eq.poll(out));
+    EXPECT_EQ(out.match_bits, 7u);
+    EXPECT_NE(eq.claim(), nullptr);  // room again
+}
+
+// peek() is contiguous: at the ring's end it stops short; poll_burst goes on
+// from the start, in order.
+TEST(EventQueue, PeekStopsAtTheRingsEndAndPollBurstWrapsInOrder)
+{
+    EventQueue eq(4);
+    Event e;
+    for (uint64_t i = 0; i < 2; ++i) {
+        e.match_bits = i;
+        ASSERT_TRUE(eq.try_post(e));
+    }
+    ASSERT_TRUE(eq.poll(e));
+    ASSERT_TRUE(eq.poll(e));  // tail at 2
+    for (uint64_t i = 2; i < 6; ++i) {
+        e.match_bits = i;
+        ASSERT_TRUE(eq.try_post(e));  // slots 2, 3, 0, 1
+    }
+    std::span<const Event> ready = eq.peek(8);
+    ASSERT_EQ(ready.size(), 2u);  // slots 2 and 3
+    EXPECT_EQ(ready[0].match_bits, 2u);
+    EXPECT_EQ(ready[1].match_bits, 3u);
+    EXPECT_EQ(eq.depth(), 4u);  // peeking frees nothing
+    Event out[8];
+    ASSERT_EQ(eq.poll_burst(out), 4u);
+    for (uint64_t i = 0; i < 4; ++i)
+        EXPECT_EQ(out[i].match_bits, i + 2);
+    EXPECT_EQ(eq.depth(), 0u);
+}
+
 TEST(EventQueue, CapacityRoundsUpToAPowerOfTwo)
 {
     EXPECT_EQ(EventQueue(5).capacity(), 8u);
