@@ -8,23 +8,44 @@
 #include <rte_ip.h>
 #include <rte_udp.h>
 
+#include <bit>
 #include <cstring>
+
+#include "lnet_core/byte_order.hpp"
 
 namespace ostd::dataplane {
 namespace {
 
 template <typename Header>
-Header* header_at(std::span<const std::byte> frame, size_t offset)
+const Header* header_at(std::span<const std::byte> frame, size_t offset)
 {
-    return reinterpret_cast<Header*>(const_cast<std::byte*>(frame.data() + offset));
+    return reinterpret_cast<const Header*>(frame.data() + offset);
+}
+
+// Between wire (big-endian) order and host order. rte_be_to_cpu_16 is an asm
+// statement on x86 that the compiler can neither fold into a comparison with
+// a constant nor schedule: wire fields are compared in wire order against
+// constants converted at compile time, and converted only when a value is
+// needed.
+template <typename T>
+constexpr T wire_order(T value)
+{
+    return std::endian::native == std::endian::little ? lnet::byte_swap(value) : value;
 }
 
 ParsedPacket dropped(NetDrop reason) { return {PacketKind::dropped, reason, {}, {}}; }
 
-bool is_ours_or_broadcast(const rte_ether_addr& dst, const rte_ether_addr& ours)
+// Ours, broadcast or multicast (broadcast is a multicast address: the group
+// bit of the first byte is set in both). Compared as 4 + 2 bytes.
+bool is_ours_or_group(const rte_ether_addr& dst, const rte_ether_addr& ours)
 {
-    return rte_is_same_ether_addr(&dst, &ours) || rte_is_broadcast_ether_addr(&dst) ||
-           rte_is_multicast_ether_addr(&dst);
+    uint32_t dst_head, ours_head;
+    uint16_t dst_tail, ours_tail;
+    std::memcpy(&dst_head, &dst, 4);
+    std::memcpy(&ours_head, &ours, 4);
+    std::memcpy(&dst_tail, dst.addr_bytes + 4, 2);
+    std::memcpy(&ours_tail, ours.addr_bytes + 4, 2);
+    return ((dst_head ^ ours_head) | (dst_tail ^ ours_tail)) == 0 || rte_is_multicast_ether_addr(&dst);
 }
 
 bool allowed(const LocalAddress& local, uint32_t ip)
@@ -51,26 +72,64 @@ ParsedPacket parse_arp(std::span<const std::byte> frame, const LocalAddress& loc
     return {PacketKind::arp_request, NetDrop::count_, {}, {}};
 }
 
+// Every return builds the result in the caller's slot (no local copy).
 ParsedPacket parse_udp(std::span<const std::byte> frame, const rte_ipv4_hdr* ip, size_t l4_offset,
                        size_t ip_end, const LocalAddress& local, ChecksumHints hints)
 {
-    if (l4_offset + sizeof(rte_udp_hdr) > ip_end)
+    if (l4_offset + sizeof(rte_udp_hdr) > ip_end)  // before reading the header: it may lie past the frame
         return dropped(NetDrop::bad_udp_length);
     const auto* udp = header_at<rte_udp_hdr>(frame, l4_offset);
-    size_t udp_length = rte_be_to_cpu_16(udp->dgram_len);
+    size_t udp_length = wire_order(udp->dgram_len);
     if (udp_length < sizeof(rte_udp_hdr) || l4_offset + udp_length != ip_end)
         return dropped(NetDrop::bad_udp_length);
     if (!hints.l4_good && udp->dgram_cksum != 0 && !udp_checksum_ok(ip, udp, udp_length))
         return dropped(NetDrop::bad_udp_checksum);
-    if (rte_be_to_cpu_16(udp->dst_port) != local.udp_port)
+    if (udp->dst_port != wire_order(local.udp_port))
         return dropped(NetDrop::wrong_udp_port);
-    uint32_t source_ip = rte_be_to_cpu_32(ip->src_addr);
+    uint32_t source_ip = wire_order(ip->src_addr);
     if (!allowed(local, source_ip))
         return dropped(NetDrop::source_not_allowed);
     const auto* eth = header_at<rte_ether_hdr>(frame, 0);
-    ParsedPacket packet{PacketKind::lnet, NetDrop::count_, {eth->src_addr, source_ip, rte_be_to_cpu_16(udp->src_port)}, {}};
-    packet.payload = frame.subspan(l4_offset + sizeof(rte_udp_hdr), udp_length - sizeof(rte_udp_hdr));
-    return packet;
+    return {PacketKind::lnet, NetDrop::count_, {eth->src_addr, source_ip, wire_order(udp->src_port)},
+            {frame.data() + l4_offset + sizeof(rte_udp_hdr), udp_length - sizeof(rte_udp_hdr)}};
+}
+
+ParsedPacket parse_icmp(std::span<const std::byte> frame, size_t l4_offset, size_t ip_end)
+{
+    if (l4_offset + sizeof(rte_icmp_hdr) > ip_end)
+        return dropped(NetDrop::runt);
+    const auto* icmp = header_at<rte_icmp_hdr>(frame, l4_offset);
+    if (icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || icmp->icmp_code != 0)
+        return dropped(NetDrop::icmp_ignored);
+    return {PacketKind::icmp_echo, NetDrop::count_, {}, {}};
+}
+
+ParsedPacket parse_ipv4(std::span<const std::byte> frame, const LocalAddress& local, ChecksumHints hints)
+{
+    constexpr size_t ip_offset = sizeof(rte_ether_hdr);
+    if (frame.size() < ip_offset + sizeof(rte_ipv4_hdr))
+        return dropped(NetDrop::runt);
+    const auto* ip = header_at<rte_ipv4_hdr>(frame, ip_offset);
+    uint8_t version_ihl = ip->version_ihl;
+    size_t header_length = static_cast<size_t>(version_ihl & RTE_IPV4_HDR_IHL_MASK) * RTE_IPV4_IHL_MULTIPLIER;
+    size_t total_length = wire_order(ip->total_length);
+    if ((version_ihl >> 4) != 4 || header_length < sizeof(rte_ipv4_hdr) || total_length < header_length ||
+        ip_offset + total_length > frame.size())
+        return dropped(NetDrop::bad_ip_header);
+    if (!hints.ip_good && !ipv4_header_checksum_ok(ip))
+        return dropped(NetDrop::bad_ip_checksum);
+    if (ip->fragment_offset & wire_order(uint16_t{RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK}))
+        return dropped(NetDrop::ip_fragment);
+    if (ip->dst_addr != wire_order(local.ip))
+        return dropped(NetDrop::not_our_address);
+
+    size_t l4_offset = ip_offset + header_length;
+    size_t ip_end = ip_offset + total_length;
+    if (ip->next_proto_id == IPPROTO_UDP)
+        return parse_udp(frame, ip, l4_offset, ip_end, local, hints);
+    if (ip->next_proto_id == IPPROTO_ICMP)
+        return parse_icmp(frame, l4_offset, ip_end);
+    return dropped(NetDrop::unsupported_protocol);
 }
 
 }  // namespace
@@ -82,43 +141,13 @@ ParsedPacket parse_packet(std::span<const std::byte> frame, const LocalAddress& 
     if (frame.size() > size_t{local.mtu} + sizeof(rte_ether_hdr) + RTE_VLAN_HLEN)
         return dropped(NetDrop::oversize);
     const auto* eth = header_at<rte_ether_hdr>(frame, 0);
-    if (!is_ours_or_broadcast(eth->dst_addr, local.mac))
+    if (!is_ours_or_group(eth->dst_addr, local.mac))
         return dropped(NetDrop::not_our_mac);
-    uint16_t ether_type = rte_be_to_cpu_16(eth->ether_type);
-    if (ether_type == RTE_ETHER_TYPE_ARP)
+    if (eth->ether_type == wire_order(uint16_t{RTE_ETHER_TYPE_IPV4}))  // LNET's, so tested first
+        return parse_ipv4(frame, local, hints);
+    if (eth->ether_type == wire_order(uint16_t{RTE_ETHER_TYPE_ARP}))
         return parse_arp(frame, local);
-    if (ether_type != RTE_ETHER_TYPE_IPV4)
-        return dropped(NetDrop::unsupported_ethertype);
-
-    constexpr size_t ip_offset = sizeof(rte_ether_hdr);
-    if (frame.size() < ip_offset + sizeof(rte_ipv4_hdr))
-        return dropped(NetDrop::runt);
-    const auto* ip = header_at<rte_ipv4_hdr>(frame, ip_offset);
-    size_t header_length = rte_ipv4_hdr_len(ip);
-    size_t total_length = rte_be_to_cpu_16(ip->total_length);
-    if ((ip->version_ihl >> 4) != 4 || header_length < sizeof(rte_ipv4_hdr) || total_length < header_length ||
-        ip_offset + total_length > frame.size())
-        return dropped(NetDrop::bad_ip_header);
-    if (!hints.ip_good && !ipv4_header_checksum_ok(ip))
-        return dropped(NetDrop::bad_ip_checksum);
-    uint16_t fragment = rte_be_to_cpu_16(ip->fragment_offset);
-    if (fragment & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))
-        return dropped(NetDrop::ip_fragment);
-    if (rte_be_to_cpu_32(ip->dst_addr) != local.ip)
-        return dropped(NetDrop::not_our_address);
-
-    size_t l4_offset = ip_offset + header_length;
-    size_t ip_end = ip_offset + total_length;
-    if (ip->next_proto_id == IPPROTO_UDP)
-        return parse_udp(frame, ip, l4_offset, ip_end, local, hints);
-    if (ip->next_proto_id != IPPROTO_ICMP)
-        return dropped(NetDrop::unsupported_protocol);
-    if (l4_offset + sizeof(rte_icmp_hdr) > ip_end)
-        return dropped(NetDrop::runt);
-    const auto* icmp = header_at<rte_icmp_hdr>(frame, l4_offset);
-    if (icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || icmp->icmp_code != 0)
-        return dropped(NetDrop::icmp_ignored);
-    return {PacketKind::icmp_echo, NetDrop::count_, {}, {}};
+    return dropped(NetDrop::unsupported_ethertype);
 }
 
 void make_arp_reply(std::span<std::byte> frame, const LocalAddress& local)
