@@ -159,23 +159,26 @@ size_t Worker::poll_services()
 
 size_t Worker::drain_events()
 {
-    lnet::Event* events = _burst_events;
-    size_t total = 0;
     // Bounded: a handler that makes events cannot keep the worker from RX.
-    for (int round = 0; round < 4; ++round) {
-        size_t n = _eq.poll_burst(std::span(events, max_burst));
-        for (size_t i = 0; i < n; ++i) {
-            _stats.events[static_cast<size_t>(events[i].type)].add();
-            ServiceId service = service_of(events[i].user_data);
+    constexpr size_t most = 4 * max_burst;
+    size_t total = 0;
+    while (total < most) {
+        // Read where they lie; each slot is freed once its handler returned,
+        // so what a handler posts never lands on the event it is reading.
+        std::span<const lnet::Event> ready = _eq.peek(most - total);
+        if (ready.empty())
+            break;
+        for (const lnet::Event& event : ready) {
+            _stats.events[static_cast<size_t>(event.type)].add();
+            ServiceId service = service_of(event.user_data);
             auto handler = service == 0 ? _services.end() : _services.find(service);
             if (handler != _services.end())
-                handler->second->on_event(events[i], *this);
+                handler->second->on_event(event, *this);
             else if (service != 0)
                 _stats.unclaimed_events.add();
+            _eq.release(1);
         }
-        total += n;
-        if (n < max_burst)
-            break;
+        total += ready.size();
     }
     return total;
 }

@@ -108,13 +108,12 @@ private:
     rte_ring* _to_control = nullptr; // IncomingRpc* for the control core (SP/SC)
     std::vector<rte_ring*> _outboxes;  // indexed by owner worker
     std::vector<rte_mbuf*> _pending;   // pushed back: offered again before new RX
-    // One burst's decoded headers and events. Members, not locals: their types
+    // One burst's decoded headers and match plans. Members, not locals: their types
     // have default initialisers, and a poll clearing ~13 KiB of stack arrays
     // cost more than the rest of the path.
     lnet::LnetHeader _burst_headers[max_burst];
     lnet::MatchPlan _burst_plans[max_burst];
     LnetMessage _burst_messages[max_burst];
-    lnet::Event _burst_events[max_burst];
     uint32_t _idle_polls = 0;
     std::unordered_map<ServiceId, WorkerService*> _services;
 };
