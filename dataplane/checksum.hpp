@@ -157,6 +157,20 @@ inline uint16_t fold_sum(uint64_t sum)
     return static_cast<uint16_t>((sum32 + std::rotr(sum32, 16)) >> 16);
 }
 
+// Whether a sum over data that carries its own checksum verifies: folds to
+// 0xffff. Folding keeps the value modulo 0xffff (2^16 = 1) and gives 0 only
+// for 0, so that is "a nonzero multiple of 0xffff", tested with one
+// multiplication instead of the two folds: an odd d divides x exactly when
+// x times the inverse of d (mod 2^64) is at most (2^64 - 1) / d. Written out,
+// as GCC emits a div for x % 0xffff == 0 on 64 bits.
+inline bool sums_to_all_ones(uint64_t sum)
+{
+    constexpr uint64_t inverse_of_ffff = 0xfffefffefffeffffull;  // 0xffff * this = 1 mod 2^64
+    constexpr uint64_t most_multiples = UINT64_MAX / 0xffff;
+    static_assert(uint64_t{0xffff} * inverse_of_ffff == 1);
+    return sum != 0 && sum * inverse_of_ffff <= most_multiples;
+}
+
 // Sum of the UDP pseudo-header of ip (addresses, protocol, UDP length).
 inline uint64_t udp_pseudo_sum(const rte_ipv4_hdr* ip, uint16_t udp_length_be)
 {
@@ -182,7 +196,10 @@ inline uint64_t udp_pseudo_sum(const rte_ipv4_hdr* ip, uint16_t udp_length_be)
     return ipv4_options_header_sum(ip);
 }
 
-[[gnu::always_inline]] inline bool ipv4_header_checksum_ok(const rte_ipv4_hdr* ip) { return fold_sum(ipv4_header_sum(ip)) == 0xffff; }
+[[gnu::always_inline]] inline bool ipv4_header_checksum_ok(const rte_ipv4_hdr* ip)
+{
+    return sums_to_all_ones(ipv4_header_sum(ip));
+}
 
 inline uint16_t ipv4_header_checksum(const rte_ipv4_hdr* ip)  // with hdr_checksum zeroed
 {
@@ -192,7 +209,7 @@ inline uint16_t ipv4_header_checksum(const rte_ipv4_hdr* ip)  // with hdr_checks
 // udp_length is the datagram's length (header + payload), host order.
 [[gnu::always_inline]] inline bool udp_checksum_ok(const rte_ipv4_hdr* ip, const rte_udp_hdr* udp, size_t udp_length)
 {
-    return fold_sum(ones_sum(udp, udp_length, udp_pseudo_sum(ip, udp->dgram_len))) == 0xffff;
+    return sums_to_all_ones(ones_sum(udp, udp_length, udp_pseudo_sum(ip, udp->dgram_len)));
 }
 
 // With dgram_cksum zeroed; 0 is sent as 0xffff (0 means "no checksum").
