@@ -70,9 +70,9 @@ int run(std::span<const std::string_view> raw, CommandIo io)
     const bool mismatch = checked.has_value();
     const uint64_t mismatch_at = mismatch ? *checked : 0;
     if (auto out = args->parsed.value("out")) {
-        std::ofstream file{std::string(*out), std::ios::binary};
-        file.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
-        if (!file) {
+        std::ofstream saved{std::string(*out), std::ios::binary};
+        saved.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
+        if (!saved) {
             io.err << "ostio read: cannot write " << *out << "\n";
             return exit_failed;
         }
