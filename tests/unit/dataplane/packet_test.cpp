@@ -212,3 +212,65 @@ TEST_F(PacketTest, IcmpEchoRequestBecomesAValidReply)
     refresh_ip_checksum(frame);
     EXPECT_EQ(reason_of(frame), NetDrop::icmp_ignored);
 }
+
+namespace {
+
+// The same datagram with option_words 4-byte words of IPv4 options (NOPs)
+// inserted after the 20-byte header, the header's length and checksum updated.
+std::vector<std::byte> with_ip_options(std::vector<std::byte> frame, size_t option_words)
+{
+    frame.insert(frame.begin() + 34, option_words * 4, std::byte{RTE_IPV4_HDR_OPT_NOP});
+    auto* ip = reinterpret_cast<rte_ipv4_hdr*>(frame.data() + 14);
+    ip->version_ihl = static_cast<uint8_t>(0x45 + option_words);
+    ip->total_length = rte_cpu_to_be_16(static_cast<uint16_t>(rte_be_to_cpu_16(ip->total_length) + option_words * 4));
+    ip->hdr_checksum = 0;
+    ip->hdr_checksum = rte_ipv4_cksum(ip);
+    return frame;
+}
+
+}  // namespace
+
+// Headers with options take the general path: still verified, still parsed.
+TEST_F(PacketTest, Ipv4OptionsAreVerifiedAndSkipped)
+{
+    for (size_t words = 1; words <= 10; ++words) {
+        auto frame = with_ip_options(udp_from_client(40), words);
+        ParsedPacket p = parse_packet(frame, local);
+        ASSERT_EQ(p.kind, PacketKind::lnet) << words;
+        EXPECT_EQ(p.payload.data(), frame.data() + udp_headers_size + words * 4) << words;
+        EXPECT_EQ(p.payload.size(), 40u);
+        EXPECT_EQ(p.source.port, 1023);
+
+        frame[34 + words * 4 - 1] ^= std::byte{0x01};  // the last option byte
+        EXPECT_EQ(reason_of(frame), NetDrop::bad_ip_checksum) << words;
+    }
+    auto options_past_total = with_ip_options(udp_from_client(0), 3);
+    ip_of(options_past_total)->total_length = rte_cpu_to_be_16(30);  // shorter than the 32-byte header
+    refresh_ip_checksum(options_past_total);
+    EXPECT_EQ(reason_of(options_past_total), NetDrop::bad_ip_header);
+
+    auto short_header = udp_from_client(8);
+    ip_of(short_header)->version_ihl = 0x44;  // 16 bytes: less than the fixed part
+    refresh_ip_checksum(short_header);
+    EXPECT_EQ(reason_of(short_header), NetDrop::bad_ip_header);
+}
+
+// Every payload length up to past two 64-byte checksum steps, odd ones
+// included: accepted as sent, and any flipped payload bit refused.
+TEST_F(PacketTest, EveryPayloadLengthIsVerified)
+{
+    for (size_t length = 0; length <= 200; ++length) {
+        auto frame = udp_from_client(length);
+        for (size_t i = 0; i < length; ++i)
+            frame[udp_headers_size + i] = static_cast<std::byte>(i * 7 + length);
+        udp_of(frame)->dgram_cksum = 0;
+        udp_of(frame)->dgram_cksum = rte_ipv4_udptcp_cksum(ip_of(frame), udp_of(frame));
+        ParsedPacket p = parse_packet(frame, local);
+        ASSERT_EQ(p.kind, PacketKind::lnet) << length;
+        EXPECT_EQ(p.payload.size(), length);
+        if (length == 0)
+            continue;
+        frame[udp_headers_size + length - 1] ^= std::byte{0x04};
+        EXPECT_EQ(reason_of(frame), NetDrop::bad_udp_checksum) << length;
+    }
+}
