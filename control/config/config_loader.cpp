@@ -26,13 +26,14 @@ dataplane::Ipv4Net parse_cidr(YamlSection& section, const std::string& key, cons
 {
     size_t slash = text.find('/');
     auto address = lnet::parse_ipv4(text.substr(0, slash));
+    // The prefix: one or two decimal digits, nothing else (stoul would take
+    // "/24abc", " 24" or "/4294967320").
     unsigned prefix = 32;
     if (slash != std::string::npos) {
-        try {
-            prefix = static_cast<unsigned>(std::stoul(text.substr(slash + 1)));
-        } catch (...) {
-            prefix = 99;
-        }
+        std::string digits = text.substr(slash + 1);
+        bool decimal = !digits.empty() && digits.size() <= 2 &&
+                       digits.find_first_not_of("0123456789") == std::string::npos;
+        prefix = decimal ? static_cast<unsigned>(std::stoul(digits)) : 99;
     }
     if (!address || prefix > 32)
         section.fail(key, "expected a network like 10.0.0.0/24, got '" + text + "'");

@@ -105,6 +105,12 @@ network:
     EXPECT_TRUE(config->dataplane.network.allowed[1].contains(0x0a000007));
     EXPECT_FALSE(config->dataplane.network.allowed[1].contains(0x0a000008));
     EXPECT_NE(error_of(with("", "  net: o2ib\n")).find("network.net: expected tcp or tcpN"), std::string::npos);
+    for (const char* bad : {"10.0.0.0/24abc", "10.0.0.0/4294967320", "10.0.0.0/", "10.0.0.0/ 8", "10.0.0.0/33",
+                            "10.0.0.0/-1", "10.0.0.0/+8"})
+        EXPECT_NE(error_of(with("", std::string("  allowed_networks: ['") + bad + "']\n"))
+                      .find("expected a network like 10.0.0.0/24, got '" + std::string(bad) + "'"),
+                  std::string::npos)
+            << bad;
 }
 
 TEST(ConfigLoader, MalformedYamlIsAnErrorNotACrash)
