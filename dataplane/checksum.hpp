@@ -77,50 +77,54 @@ inline uint64_t add_words_portable(const unsigned char* p, size_t length, uint64
 }
 
 #if defined(__x86_64__)
-// Bytes (8, 16, 32 or 64) words from p in one add-with-carry chain, as the
-// kernel's csum_partial does: compilers keep the carry in the flags only when
-// written out like this (the _addcarry_u64 form spilled it on every word).
-// The final adc $0 cannot carry again: with a carry out, the sum is at most
-// 2^64 - 2.
-#define OSTD_ADC(offset) "adcq " #offset "(%[p]), %[s]\n\t"
-template <size_t Bytes>
+// Bytes (8, 16 or 32) from p in one add-with-carry chain, as the kernel's
+// csum_partial does: compilers keep the carry in the flags only when written
+// out like this (the _addcarry_u64 form spilled it on every word). The final
+// adc $0 cannot carry again: with a carry out, the sum is at most 2^64 - 2.
+// Offset is added to p in the instructions' displacements (no extra pointer).
+#define OSTD_ADC(word) "adcq %c[offset]+" #word "*8(%[p]), %[s]\n\t"
+template <size_t Bytes, size_t Offset = 0>
 [[gnu::always_inline]] inline uint64_t add_block(const unsigned char* p, uint64_t sum)
 {
-    static_assert(Bytes == 8 || Bytes == 16 || Bytes == 32 || Bytes == 64);
-    const auto& block = *reinterpret_cast<const unsigned char(*)[Bytes]>(p);  // tells the compiler what is read
+    static_assert(Bytes == 8 || Bytes == 16 || Bytes == 32);
+    const auto& block = *reinterpret_cast<const unsigned char(*)[Bytes]>(p + Offset);  // what is read
     if constexpr (Bytes == 8)
-        asm("addq (%[p]), %[s]\n\t" "adcq $0, %[s]" : [s] "+r"(sum) : [p] "r"(p), "m"(block) : "cc");
+        asm("addq %c[offset](%[p]), %[s]\n\t" "adcq $0, %[s]"
+            : [s] "+r"(sum) : [p] "r"(p), [offset] "i"(Offset), "m"(block) : "cc");
     else if constexpr (Bytes == 16)
-        asm("addq (%[p]), %[s]\n\t" OSTD_ADC(8) "adcq $0, %[s]" : [s] "+r"(sum) : [p] "r"(p), "m"(block) : "cc");
-    else if constexpr (Bytes == 32)
-        asm("addq (%[p]), %[s]\n\t" OSTD_ADC(8) OSTD_ADC(16) OSTD_ADC(24) "adcq $0, %[s]"
-            : [s] "+r"(sum) : [p] "r"(p), "m"(block) : "cc");
+        asm("addq %c[offset](%[p]), %[s]\n\t" OSTD_ADC(1) "adcq $0, %[s]"
+            : [s] "+r"(sum) : [p] "r"(p), [offset] "i"(Offset), "m"(block) : "cc");
     else
-        asm("addq (%[p]), %[s]\n\t" OSTD_ADC(8) OSTD_ADC(16) OSTD_ADC(24) OSTD_ADC(32) OSTD_ADC(40) OSTD_ADC(48)
-            OSTD_ADC(56) "adcq $0, %[s]"
-            : [s] "+r"(sum) : [p] "r"(p), "m"(block) : "cc");
+        asm("addq %c[offset](%[p]), %[s]\n\t" OSTD_ADC(1) OSTD_ADC(2) OSTD_ADC(3) "adcq $0, %[s]"
+            : [s] "+r"(sum) : [p] "r"(p), [offset] "i"(Offset), "m"(block) : "cc");
     return sum;
 }
 #undef OSTD_ADC
 
 // The whole 8-byte words of length bytes: 64 bytes per loop step (at 32 per
 // step, loop control was a third of the instructions), then the remaining
-// 32, 16 and 8 by the bits of the length, without a loop.
+// 32, 16 and 8 by the bits of the length, without a loop. Two sums, blocks
+// alternating between them: each add-with-carry waits for the one before it,
+// one chain ran at one word per cycle; two chains overlap (each block starts
+// with an add, which does not wait for the other chain's carry).
 [[gnu::always_inline]] inline uint64_t add_words_x86(const unsigned char* p, size_t length, uint64_t sum)
 {
-    for (const unsigned char* end = p + (length & ~size_t{63}); p != end; p += 64)
-        sum = add_block<64>(p, sum);
+    uint64_t other = 0;
+    for (const unsigned char* end = p + (length & ~size_t{63}); p != end; p += 64) {
+        sum = add_block<32>(p, sum);
+        other = add_block<32, 32>(p, other);
+    }
     if (length & 32) {
         sum = add_block<32>(p, sum);
         p += 32;
     }
     if (length & 16) {
-        sum = add_block<16>(p, sum);
+        other = add_block<16>(p, other);
         p += 16;
     }
     if (length & 8)
         sum = add_block<8>(p, sum);
-    return sum;
+    return add_with_carry(sum, other);
 }
 #endif
 

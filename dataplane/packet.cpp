@@ -75,7 +75,7 @@ ParsedPacket parse_arp(std::span<const std::byte> frame, const LocalAddress& loc
 }
 
 // Every return builds the result in the caller's slot (no local copy).
-ParsedPacket parse_udp(std::span<const std::byte> frame, const rte_ipv4_hdr* ip, size_t l4_offset,
+[[gnu::always_inline]] inline ParsedPacket parse_udp(std::span<const std::byte> frame, const rte_ipv4_hdr* ip, size_t l4_offset,
                        size_t ip_end, const LocalAddress& local, ChecksumHints hints)
 {
     if (l4_offset + sizeof(rte_udp_hdr) > ip_end)  // before reading the header: it may lie past the frame
