@@ -207,7 +207,7 @@ int ostd_ldlm(const char*, const char*, rte_tel_data* out)
         {"waiting", c.waiting}, {"blocking_asts", s.blocking_asts.get()},
         {"completion_asts", s.completion_asts.get()}, {"glimpse_asts", s.glimpse_asts.get()},
         {"glimpses", s.glimpses.get()}, {"ast_reply_timeouts", s.ast_reply_timeouts.get()},
-        {"evictions", s.evictions.get()}, {"malformed", s.malformed.get()},
+        {"evictions", s.evictions.get()}, {"malformed", s.malformed.total()},
         {"client_limit_refusals", c.client_limit_refusals}, {"resource_limit_refusals", c.resource_limit_refusals},
         {"max_locks_per_client", snapshot->limits.max_per_client},
         {"max_locks_per_resource", snapshot->limits.max_per_resource},

@@ -14,6 +14,7 @@ template <typename Reason>
 class ReasonCounters {
 public:
     static constexpr size_t size = static_cast<size_t>(Reason::count_);
+    static constexpr Reason reason_of(size_t index) { return static_cast<Reason>(index); }
 
     void count(Reason reason) { _counts[static_cast<size_t>(reason)].add(); }
     uint64_t get(Reason reason) const { return _counts[static_cast<size_t>(reason)].get(); }

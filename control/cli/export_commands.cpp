@@ -51,11 +51,7 @@ void show_exports(Session& session)
         return;
     }
     const RouterStats& router = control.router_stats();
-    Value malformed = Value::object();
-    for (size_t i = 0; i < lnet::ptlrpc::message_error_count; ++i) {
-        auto reason = static_cast<lnet::ptlrpc::MessageError>(i);
-        malformed.set(std::string(lnet::ptlrpc::message_error_name(reason)), router.malformed.get(reason));
-    }
+    Value malformed = by_reason(router.malformed, lnet::ptlrpc::message_error_name);
     session.show(Value::object()
                      .set("exports", *list)
                      .set("requests", control.stats().requests.get())

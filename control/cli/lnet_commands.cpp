@@ -42,17 +42,8 @@ Value by_type(const std::array<lnet::Counter, 5>& counters)
 Value worker_lnet_stats(dataplane::Worker& worker)
 {
     const lnet::EndpointCounters& c = worker.endpoint().counters();  // Counters: any thread
-    Value drops;
-    for (size_t i = 0; i < lnet::drop_reason_count; ++i) {
-        auto reason = static_cast<lnet::DropReason>(i);
-        drops.set(std::string(lnet::drop_reason_name(reason)), c.drops.get(reason));
-    }
-    const dataplane::NetDropCounters& net = worker.stats().drops;
-    Value net_drops;
-    for (size_t i = 0; i < dataplane::net_drop_count; ++i) {
-        auto reason = static_cast<dataplane::NetDrop>(i);
-        net_drops.set(std::string(dataplane::net_drop_name(reason)), net.get(reason));
-    }
+    Value drops = by_reason(c.drops, lnet::drop_reason_name);
+    Value net_drops = by_reason(worker.stats().drops, dataplane::net_drop_name);
     return Value::object()
         .set("worker", worker.index())
         .set("received", by_type(c.received))
@@ -65,7 +56,7 @@ Value worker_lnet_stats(dataplane::Worker& worker)
         .set("tx_failures", c.tx_failures.get())
         .set("drops_total", c.drops.total())
         .set("drops", std::move(drops))
-        .set("net_drops_total", net.total())
+        .set("net_drops_total", worker.stats().drops.total())
         .set("net_drops", std::move(net_drops));
 }
 

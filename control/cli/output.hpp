@@ -66,4 +66,15 @@ std::string render_json(const Value& value);
 std::string render_text(const Value& value);
 std::string json_quote(std::string_view text);
 
+// Refusals counted by reason (lnet::ReasonCounters) as {reason name: count},
+// in the reasons' order; name is the enum's name function.
+template <typename Counters, typename Name>
+Value by_reason(const Counters& counters, Name name)
+{
+    Value out = Value::object();
+    for (size_t i = 0; i < Counters::size; ++i)
+        out.set(std::string(name(Counters::reason_of(i))), counters.get(Counters::reason_of(i)));
+    return out;
+}
+
 }  // namespace ostd::control::cli

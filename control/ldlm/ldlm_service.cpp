@@ -92,7 +92,7 @@ void LdlmService::enqueue(const RpcCall& call)
     _stats.enqueues.add();
     auto request = ptlrpc::decode_ldlm_request(call.message.buffer(1));
     if (!request || request->desc.resource_type != ptlrpc::ldlm_extent_type) {
-        _stats.malformed.add();
+        _stats.malformed.count(request ? ptlrpc::MessageError::bad_resource_type : request.error());
         call.fail(EPROTO);
         return;
     }
@@ -135,7 +135,7 @@ void LdlmService::cancel(const RpcCall& call)
     _stats.cancels.add();
     auto request = ptlrpc::decode_ldlm_request(call.message.buffer(1));
     if (!request) {
-        _stats.malformed.add();
+        _stats.malformed.count(request.error());
         call.fail(EPROTO);
         return;
     }

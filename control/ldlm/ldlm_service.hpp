@@ -20,6 +20,7 @@
 #include "control/rpc/rpc_call.hpp"
 #include "control/rpc/rpc_router.hpp"
 #include "lnet_core/ptlrpc/ldlm_wire.hpp"
+#include "lnet_core/ptlrpc/message_error.hpp"
 #include "ldlm/namespace.hpp"
 #include "lnet_core/counter.hpp"
 
@@ -36,7 +37,7 @@ struct LdlmServiceConfig {
 struct LdlmServiceStats {
     lnet::Counter enqueues;
     lnet::Counter cancels;           // LDLM_CANCEL requests
-    lnet::Counter malformed;         // undecodable ldlm_request: -EPROTO
+    lnet::ptlrpc::MessageErrorCounters malformed;  // undecodable ldlm_request: -EPROTO
     lnet::Counter blocking_asts;
     lnet::Counter completion_asts;
     lnet::Counter glimpse_asts;

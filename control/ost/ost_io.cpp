@@ -70,13 +70,13 @@ void OstIo::serve(std::span<const std::byte> bytes, lnet::ProcessId peer, uint64
 {
     auto message = ptlrpc::decode_message(bytes);
     if (!message) {
-        _stats.malformed.add();
+        _stats.malformed.count(message.error());
         return;  // nothing to address an answer with: the client resends
     }
     uint32_t msg_flags = message->header.flags;
     auto body = ptlrpc::check_request(*message);
     if (!body) {
-        _stats.malformed.add();
+        _stats.malformed.count(body.error());
         if (auto bare = ptlrpc::decode_ptlrpc_body(message->buffer(0)))
             reply_error(*bare, msg_flags, peer, xid, EPROTO, tx);
         return;

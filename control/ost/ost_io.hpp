@@ -27,6 +27,7 @@
 #include "lnet_core/counter.hpp"
 #include "lnet_core/endpoint.hpp"
 #include "lnet_core/ptlrpc/ost_wire.hpp"
+#include "lnet_core/ptlrpc/message_error.hpp"
 #include "lnet_core/ptlrpc/ptlrpc_body.hpp"
 #include "lnet_core/request_buffers.hpp"
 #include "objstore/async_store.hpp"
@@ -58,7 +59,7 @@ struct OstIoStats {
     lnet::Counter writes, reads, punches, attrs;  // served (replied)
     lnet::Counter bytes_written, bytes_read;
     lnet::Counter not_connected;   // unknown pb_handle: -ENOTCONN
-    lnet::Counter malformed;       // not decodable or not a valid request
+    lnet::ptlrpc::MessageErrorCounters malformed;  // not decodable or not a valid request
     lnet::Counter unsupported;     // -EOPNOTSUPP (LADVISE, wrong portal)
     lnet::Counter resent_replayed; // a resend answered from the record
     lnet::Counter resent_in_progress;  // a resend of an RPC still being served: dropped

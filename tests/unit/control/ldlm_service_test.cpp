@@ -320,6 +320,13 @@ TEST_F(LdlmServiceTest, AMalformedRequestIsRefusedWithEproto)
     uint64_t a = connect_as(1);
     auto bytes = enqueue_request_bytes(0, Lock{});  // client cookie 0 is invalid
     EXPECT_EQ(answer_of(serve(1, ptlrpc::Opcode::ldlm_enqueue, a, {bytes})).body.status, -EINVAL);
+
+    auto valid = enqueue_request_bytes(7, Lock{});
+    auto truncated = std::span<const std::byte>(valid).first(16);
+    EXPECT_EQ(answer_of(serve(1, ptlrpc::Opcode::ldlm_enqueue, a, {truncated})).body.status, -EPROTO);
+    // Refused once, by reason, where the layout is checked (the router), not again by the service.
+    EXPECT_EQ(router.stats().malformed.get(ptlrpc::MessageError::short_buffer), 1u);
+    EXPECT_EQ(ldlm.stats().malformed.total(), 0u);
 }
 
 TEST_F(LdlmServiceTest, AHolderThatDoesNotCancelInTimeIsEvictedAndTheWaiterGranted)

@@ -117,6 +117,26 @@ TEST_F(OstIoTest, UnknownExportIsRefusedWithENOTCONN)
     EXPECT_FALSE(h.store->getattr(1));
 }
 
+// Each refused request is counted under its reason (show objects prints them)
+// and answered -EPROTO when its ptlrpc_body can be read.
+TEST_F(OstIoTest, MalformedRequestsAreCountedByReasonAndAnsweredEPROTO)
+{
+    Brw brw(1, {{0, 100, ptlrpc::obd_brw_write}});
+    h.send(Opcode::ost_write, 128, {brw.body}, 0, 0x1234);  // no ioobj, no niobufs
+    h.pump();
+    auto reply = h.reply();
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply->body.status, -EPROTO);
+    h.send(static_cast<Opcode>(9999), 256, {brw.body}, 0, 0x1234);
+    h.pump();
+    ASSERT_TRUE(h.reply());
+    const auto& malformed = h.ost->stats().malformed;
+    EXPECT_EQ(malformed.get(ptlrpc::MessageError::missing_buffer), 1u);
+    EXPECT_EQ(malformed.get(ptlrpc::MessageError::unknown_opcode), 1u);
+    EXPECT_EQ(malformed.total(), 2u);
+    EXPECT_FALSE(h.store->getattr(1));
+}
+
 TEST_F(OstIoTest, ResentWriteIsAnsweredFromTheRecordNotAppliedTwice)
 {
     auto first = pattern(3000, 1);
