@@ -1,6 +1,7 @@
 #include "client/callback_service.hpp"
 
 #include <algorithm>
+#include <cerrno>
 
 #include "lnet_core/ptlrpc/rpc_layout.hpp"
 
@@ -75,16 +76,19 @@ void CallbackService::handle(const lnet::Request& request)
     auto ldlm = ptlrpc::decode_ldlm_request(message->buffer(1));
     if (!ldlm) {
         _counters.bad_requests.add();
-        reply(request, *body, msg_flags, -22, {});
+        reply(request, *body, msg_flags, -EINVAL, {});
         return;
     }
     uint64_t cookie = ldlm->handles.empty() ? 0 : ldlm->handles[0];
     switch (static_cast<ptlrpc::Opcode>(body->opc)) {
     case ptlrpc::Opcode::ldlm_bl_callback: {
+        // A lock we do not hold (our cancel crossed the AST) is answered
+        // -EINVAL, as Lustre's client does: the server then cancels it
+        // instead of waiting for a cancel that will not come and evicting us.
         bool known = _locks.on_blocking(cookie);
         if (!known)
             _counters.unknown_locks.add();
-        reply(request, *body, msg_flags, 0, {});
+        reply(request, *body, msg_flags, known ? 0 : -EINVAL, {});
         return;
     }
     case ptlrpc::Opcode::ldlm_cp_callback: {

@@ -235,7 +235,7 @@ void LdlmService::send_blocking(const ldlm::Action& action, const Export& to)
     else
         blocker = lock_desc(action.resource, action.mode, action.extent, 0, true);
     TimePoint deadline = _now() + _config.callback_timeout;
-    send_ast(AstKind::blocking, to, build_blocking_ast(action, blocker), deadline);
+    send_ast(AstKind::blocking, to, build_blocking_ast(action, blocker), deadline, 0, action.lock.cookie);
     _stats.blocking_asts.add();
     // The deadline runs even if the send was refused: the lock must go either way.
     forget_callback(action.lock.cookie);
@@ -253,7 +253,7 @@ void LdlmService::send_completion(const ldlm::Action& action, const Export& to)
 }
 
 bool LdlmService::send_ast(AstKind kind, const Export& to, std::vector<std::byte> request, TimePoint deadline,
-                           uint64_t glimpse)
+                           uint64_t glimpse, uint64_t lock)
 {
     uint64_t xid = ++_last_xid;
     AstTarget target = target_of(to);
@@ -261,7 +261,7 @@ bool LdlmService::send_ast(AstKind kind, const Export& to, std::vector<std::byte
         _stats.ast_send_refused.add();
         return false;
     }
-    _asts.emplace(xid, PendingAst{kind, target, deadline, glimpse});
+    _asts.emplace(xid, PendingAst{kind, target, deadline, glimpse, lock});
     _ast_deadlines.emplace(deadline, xid);
     return true;
 }
@@ -277,8 +277,22 @@ void LdlmService::on_ast_reply(const dataplane::IncomingRpc& reply)
     _ast_deadlines.erase({ast.deadline, reply.xid});
     _asts.erase(it);
     _stats.ast_replies.add();
+    if (ast.kind == AstKind::blocking) {
+        // Answered 0, the cancel follows. Answered with an error, the client
+        // holds no such lock (its cancel crossed our AST, or it lost the lock):
+        // as Lustre does, the lock is cancelled here rather than the client
+        // evicted at the callback deadline.
+        bool refused = false;
+        if (auto message = ptlrpc::decode_message(reply.bytes))
+            if (auto body = ptlrpc::check_reply(*message))
+                refused = body->status != 0;
+        auto callback = refused ? _callbacks.find(ast.lock) : _callbacks.end();
+        if (callback != _callbacks.end())
+            drop_unknown_lock(ast.lock, callback->second.export_handle);
+        return;
+    }
     if (ast.kind != AstKind::glimpse)
-        return;  // a blocking AST is answered by the cancel; a completion needs nothing
+        return;  // a completion needs nothing
     auto g = _glimpses.find(ast.glimpse);
     if (g == _glimpses.end())
         return;
@@ -291,6 +305,18 @@ void LdlmService::on_ast_reply(const dataplane::IncomingRpc& reply)
     }
     if (--g->second.outstanding == 0)
         finish_glimpse(ast.glimpse);
+}
+
+void LdlmService::drop_unknown_lock(uint64_t lock_cookie, uint64_t export_handle)
+{
+    ldlm::LockHandle handle{lock_cookie};
+    auto info = _ns.lock_info(handle);
+    if (!info || info->client != client_of(export_handle))
+        return;
+    _stats.ast_lock_unknown.add();
+    ldlm::CancelResult result = _ns.cancel(handle);
+    forget_callback(lock_cookie);
+    run_actions(result.actions);
 }
 
 size_t LdlmService::tick(TimePoint now)

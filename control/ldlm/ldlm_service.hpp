@@ -46,6 +46,8 @@ struct LdlmServiceStats {
     lnet::Counter ast_reply_timeouts;
     lnet::Counter ast_send_refused;  // a worker's command ring was full
     lnet::Counter ast_no_export;     // the client went away before its AST
+    lnet::Counter ast_lock_unknown;  // a blocking AST answered with an error (-EINVAL: the
+                                     // client holds no such lock): cancelled here, no eviction
     lnet::Counter evictions;         // callback timeouts and evict()
     lnet::Counter glimpses;          // glimpse enqueues answered "aborted" (301)
 };
@@ -89,6 +91,7 @@ private:
         AstTarget target;
         TimePoint deadline;
         uint64_t glimpse = 0;  // which glimpse it serves
+        uint64_t lock = 0;     // a blocking AST's lock (our cookie)
     };
     struct Callback {  // a blocking AST's lock, to be cancelled by deadline
         uint64_t export_handle;
@@ -112,7 +115,8 @@ private:
     void send_blocking(const ldlm::Action& action, const Export& to);
     void send_completion(const ldlm::Action& action, const Export& to);
     bool send_ast(AstKind kind, const Export& to, std::vector<std::byte> request, TimePoint deadline,
-                  uint64_t glimpse = 0);
+                  uint64_t glimpse = 0, uint64_t lock = 0);
+    void drop_unknown_lock(uint64_t lock_cookie, uint64_t export_handle);
     void forget_callback(uint64_t lock_cookie);
     void forget_callbacks_of(uint64_t export_handle);
     size_t expire_asts(TimePoint now);

@@ -23,9 +23,9 @@
 namespace ostd::client::testing {
 
 struct LogEntry {
-    std::string what;  // enqueue, enqueue_dropped, refused, grant, wait, bl_ast, cp_ast, gl_ast, gl_reply, cancel, write, read, punch, sync
+    std::string what;  // enqueue, enqueue_dropped, refused, grant, wait, bl_ast, bl_reply, cp_ast, gl_ast, gl_reply, cancel, write, read, punch, sync
     uint64_t a = 0;    // enqueue: flags; write/read/punch: offset; cancel/bl/cp/gl: client cookie
-    uint64_t b = 0;    // enqueue: client cookie; write/read: length; gl_reply: size
+    uint64_t b = 0;    // enqueue: client cookie; write/read: length; gl_reply: size; bl_reply: status
     uint64_t c = 0;    // write/read: o_handle; enqueue: pb_flags
 };
 
@@ -74,6 +74,24 @@ public:
         for (MiniLock& lock : _locks)
             if (lock.client_cookie == client_cookie)
                 bl_ast(server, lock, lock);
+    }
+    // A blocking AST to the holder of client_cookie naming a lock it does not
+    // hold (stale_cookie), as when its cancel crossed the AST; the answer's
+    // status is logged as bl_reply (b: the status, as a signed value).
+    void send_stale_blocking_ast(PtlrpcServer& server, uint64_t client_cookie, uint64_t stale_cookie)
+    {
+        std::lock_guard l(_mutex);
+        for (const MiniLock& lock : _locks)
+            if (lock.client_cookie == client_cookie) {
+                MiniLock stale = lock;
+                stale.client_cookie = stale_cookie;
+                server.send_ast(lock.peer, ptlrpc::Opcode::ldlm_bl_callback, {ldlm_request_for(stale)},
+                                [this](PtlrpcServer&, std::optional<AstReply> reply) {
+                                    std::lock_guard logged(_mutex);
+                                    _log.push_back({"bl_reply", 0, static_cast<uint64_t>(reply ? reply->status : 1)});
+                                });
+                return;
+            }
     }
     void send_glimpse_ast(PtlrpcServer& server, uint64_t client_cookie)
     {

@@ -70,6 +70,26 @@ TEST(Writeback, BlockingAstFlushesDirtyDataBeforeTheCancel)
     EXPECT_EQ(client->cache().dirty_bytes(), 0u);
 }
 
+// A blocking AST for a lock the client no longer holds (its cancel crossed
+// the AST) is answered -EINVAL, as Lustre's client answers, so the server
+// cancels the lock instead of evicting the client; the locks it holds stay.
+TEST(Writeback, BlockingAstForALockWeDoNotHoldIsAnsweredEinval)
+{
+    OstHarness h;
+    auto client = h.client();
+    ASSERT_TRUE(client);
+    OpenObject file = client->open({.id = 2});
+    ASSERT_TRUE(client->write(file, 0, pattern(100, 1)));
+    uint64_t cookie = client->locks().snapshot().at(0).cookie;
+    h.server.post([&](PtlrpcServer& s) { h.ost.send_stale_blocking_ast(s, cookie, cookie + 1000); });
+    ASSERT_TRUE(progress_until(*client, [&] { return h.ost.count("bl_reply") == 1; }));
+    for (const LogEntry& entry : h.ost.log())
+        if (entry.what == "bl_reply")
+            EXPECT_EQ(static_cast<int32_t>(entry.b), -EINVAL);
+    EXPECT_EQ(client->locks().snapshot().size(), 1u);
+    EXPECT_EQ(h.ost.count("cancel"), 0u);
+}
+
 TEST(Writeback, GlimpseAstIsAnsweredWithTheUnflushedSize)
 {
     OstHarness h;

@@ -186,9 +186,12 @@ struct LdlmServiceTest : ::testing::Test {
         return body_of(sent.bytes);
     }
     // The client answers an AST (a glimpse answer carries an LVB).
-    void answer_ast(const SentAst& ast, std::initializer_list<std::span<const std::byte>> buffers = {})
+    void answer_ast(const SentAst& ast, std::initializer_list<std::span<const std::byte>> buffers = {},
+                    int32_t status = 0)
     {
-        auto bytes = ptlrpc::build_reply(ast.body, ptlrpc::msghdr_at_support, {}, buffers);
+        ptlrpc::ReplyParams params;
+        params.status = status;
+        auto bytes = ptlrpc::build_reply(ast.body, ptlrpc::msghdr_at_support, params, buffers);
         ldlm.on_ast_reply(dataplane::IncomingRpc{bytes, ast.to.peer, ast.xid, ptlrpc::portal::ldlm_cb_reply,
                                                  ast.to.worker});
     }
@@ -376,6 +379,40 @@ TEST_F(LdlmServiceTest, AHolderThatCancelsInTimeIsNotEvicted)
     ldlm.tick(now);
     EXPECT_NE(exports.find(a), nullptr);
     EXPECT_EQ(ldlm.stats().evictions.get(), 0u);
+}
+
+// The holder's cancel crossed our blocking AST, or it lost the lock: it
+// answers -EINVAL. The lock is cancelled here, the waiter granted, and the
+// holder is not evicted when the callback deadline passes.
+TEST_F(LdlmServiceTest, ABlockingAstAnsweredEinvalCancelsTheLockWithoutEviction)
+{
+    uint64_t a = connect_as(1), b = connect_as(2);
+    enqueue(1, a, 0xa1, Lock{});
+    enqueue(1, a, 0xa2, Lock{ptlrpc::lock_mode::pr, 0, 10, 0, 8});  // another object: stays
+    enqueue(2, b, 0xb1, Lock{ptlrpc::lock_mode::pw, 0, 4095});
+    ASSERT_EQ(asts.sent.size(), 1u);
+    answer_ast(asts.sent[0], {}, -EINVAL);
+    EXPECT_EQ(ldlm.stats().ast_lock_unknown.get(), 1u);
+    ASSERT_EQ(asts.sent.size(), 2u);
+    EXPECT_EQ(opc(asts.sent[1]), static_cast<uint32_t>(ptlrpc::Opcode::ldlm_cp_callback));
+    EXPECT_EQ(asts.sent[1].to.peer, peer(2));
+    now += 10s;
+    ldlm.tick(now);
+    EXPECT_NE(exports.find(a), nullptr);
+    EXPECT_EQ(ldlm.stats().evictions.get(), 0u);
+    EXPECT_EQ(ldlm.locks().lock_count(), 2u) << "a's other lock and b's";
+}
+
+// Answered 0, the AST is acknowledged and the cancel is still owed.
+TEST_F(LdlmServiceTest, ABlockingAstAnsweredZeroStillWaitsForTheCancel)
+{
+    uint64_t a = connect_as(1), b = connect_as(2);
+    enqueue(1, a, 0xa1, Lock{});
+    enqueue(2, b, 0xb1, Lock{ptlrpc::lock_mode::pw, 0, 4095});
+    answer_ast(asts.sent[0]);
+    EXPECT_EQ(ldlm.stats().ast_lock_unknown.get(), 0u);
+    EXPECT_EQ(asts.sent.size(), 1u) << "no grant before the cancel";
+    EXPECT_EQ(ldlm.locks().lock_count(), 2u);
 }
 
 TEST_F(LdlmServiceTest, UnansweredAstsAreForgottenAtTheirDeadline)
