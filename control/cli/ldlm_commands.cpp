@@ -7,7 +7,7 @@
 //                            "max_locks_per_resource",
 //                            "blocking_asts", "completion_asts", "cancels", "releases", "expansions",
 //                            "glimpse_plans", "glimpse_asts", "waiting", "granted": {"EX": n, ...}}],
-//                            "service": {"enqueues", "cancels", "malformed", "asts_in_flight",
+//                            "service": {"enqueues", "cancels", "malformed", "malformed_by_reason", "asts_in_flight",
 //                            "callbacks_pending", "glimpses_pending", "ast_replies", "ast_stray_replies",
 //                            "ast_reply_timeouts", "ast_send_refused", "ast_no_export", "ast_lock_unknown", "evictions",
 //                            "glimpses", "callback_timeout_ms", "glimpse_timeout_ms",

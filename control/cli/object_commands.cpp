@@ -7,7 +7,7 @@
 //                    "io": [{"worker", "writes", "reads", "punches", "attrs", "bytes_written",
 //                            "bytes_read", "timeouts", "not_connected", "resent_replayed",
 //                            "resent_in_progress", "bulk_failures", "bulk_retries",
-//                            "malformed", "abandoned",
+//                            "malformed", "malformed_by_reason", "abandoned",
 //                            "in_progress", "bulk_mds", "mds"}]}
 // The last three are read on the worker's own core (its RPCs, its bulk MDs, all
 // its live MDs): they say whether anything of a dead client is left.
