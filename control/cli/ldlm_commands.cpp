@@ -9,7 +9,8 @@
 //                            "glimpse_plans", "glimpse_asts", "waiting", "granted": {"EX": n, ...}}],
 //                            "service": {"enqueues", "cancels", "malformed", "malformed_by_reason", "asts_in_flight",
 //                            "callbacks_pending", "glimpses_pending", "ast_replies", "ast_stray_replies",
-//                            "ast_reply_timeouts", "ast_send_refused", "ast_no_export", "ast_lock_unknown", "evictions",
+//                            "ast_reply_timeouts", "ast_send_refused", "ast_no_export", "ast_lock_unknown", "glimpse_resends",
+//                            "evictions",
 //                            "glimpses", "callback_timeout_ms", "glimpse_timeout_ms",
 //                            "ast_sent", "ast_resent", "ast_send_pushback", "ast_exhausted"}}
 //                            (the last four summed over the workers that send and resend ASTs)
@@ -105,6 +106,7 @@ Value service_counters(const LdlmService& ldlm)
         .set("ast_send_refused", s.ast_send_refused.get())
         .set("ast_no_export", s.ast_no_export.get())
         .set("ast_lock_unknown", s.ast_lock_unknown.get())
+        .set("glimpse_resends", s.glimpse_resends.get())
         .set("evictions", s.evictions.get())
         .set("glimpses", s.glimpses.get())
         .set("callback_timeout_ms", static_cast<uint64_t>(ldlm.config().callback_timeout.count()))

@@ -157,6 +157,14 @@ void LdlmService::cancel(const RpcCall& call)
 // Glimpse intent (DESIGN.md 6): false when the lock can simply be granted.
 bool LdlmService::start_glimpse(const RpcCall& call, const ldlm::ResourceName& resource)
 {
+    // A resend of a glimpse still in progress (same peer, same xid): the
+    // first is answered when its ASTs are; asking the holders again would
+    // only double the ASTs.
+    for (const auto& [id, pending] : _glimpses)
+        if (pending.request.xid == call.request.xid && pending.request.peer == call.request.peer) {
+            _stats.glimpse_resends.add();
+            return true;
+        }
     ldlm::GlimpsePlan plan = _ns.plan_glimpse(resource);
     if (plan.decision == ldlm::GlimpseDecision::grant)
         return false;

@@ -46,6 +46,7 @@ struct LdlmServiceStats {
     lnet::Counter ast_reply_timeouts;
     lnet::Counter ast_send_refused;  // a worker's command ring was full
     lnet::Counter ast_no_export;     // the client went away before its AST
+    lnet::Counter glimpse_resends;   // a glimpse enqueue resent while in progress: answered once
     lnet::Counter ast_lock_unknown;  // a blocking AST answered with an error (-EINVAL: the
                                      // client holds no such lock): cancelled here, no eviction
     lnet::Counter evictions;         // callback timeouts and evict()
