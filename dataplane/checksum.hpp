@@ -1,6 +1,7 @@
 // The Internet checksum (RFC 1071) a machine word at a time. DPDK 22.11 sums
 // 16 bits per step, which cost ~700 instructions per received LNET datagram
-// (IPv4 header + UDP over the payload); this costs ~60 for both.
+// (IPv4 header + UDP over the payload); this costs ~75 for both on a 168-byte
+// datagram (a 64-byte LNET PUT).
 #pragma once
 
 #include <rte_ip.h>
@@ -13,9 +14,10 @@
 
 namespace ostd::dataplane {
 
-// always_inline where the compiler would not inline on its own: it prices an
-// asm statement by its lines, so it called the IPv4 header check out of line
-// (a call, a spill and a loop where a fixed chain of five instructions does).
+// always_inline below where the compiler would not inline on its own: it
+// prices an asm statement by its lines, and so called the IPv4 header check
+// out of line (a call, a spill and a loop where a fixed chain of five
+// instructions does).
 
 namespace checksum_detail {
 
