@@ -100,8 +100,10 @@ private:
         std::vector<std::byte> payload;
     };
 
-    ReceiveResult drop(DropReason reason);
-    ReceiveResult pushback();
+    [[gnu::noinline, gnu::cold]] ReceiveResult drop(DropReason reason);
+    [[gnu::noinline]] ReceiveResult pushback();
+    // A PUT for a lazy portal with no buffer yet: kept for redeliver().
+    [[gnu::noinline, gnu::cold]] ReceiveResult park(const LnetHeader& header, std::span<const std::byte> payload);
     ReceiveResult on_put(const LnetHeader& header, std::span<const std::byte> payload, TxSink& tx,
                          const MatchPlan& plan);
     ReceiveResult deliver_put(const LnetHeader& header, std::span<const std::byte> payload,
