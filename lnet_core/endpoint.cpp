@@ -106,9 +106,10 @@ ReceiveResult Endpoint::handle(const LnetHeader& header, std::span<const std::by
 
 void Endpoint::plan(const LnetHeader& header, MatchPlan& plan) const
 {
-    plan.unique = plan.located = false;
     if (request_of(header, plan.request))
         _table.plan(plan);
+    else
+        plan.unique = plan.located = false;  // an ACK or REPLY: nothing to match
 }
 
 void Endpoint::fill_event(Event& event, EventType type, uint32_t slot, const LnetHeader& header) const

@@ -184,8 +184,7 @@ MatchOutcome MatchTable::match(const MatchRequest& request) const
     case PortalKind::unset:
         return {};
     case PortalKind::unique: {
-        UniqueKey key{request.initiator.nid.value, request.match_bits, request.initiator.pid, request.portal};
-        const UniqueChain* chain = _unique.find(key);
+        const UniqueChain* chain = _unique.find(key_of(request));
         return chain ? match_chain(chain->head, request) : MatchOutcome{};
     }
     case PortalKind::wildcard: {
@@ -198,11 +197,11 @@ MatchOutcome MatchTable::match(const MatchRequest& request) const
 
 void MatchTable::plan(MatchPlan& p) const
 {
-    const MatchRequest& r = p.request;
+    uint32_t portal = p.request.portal;
     p.located = false;
-    p.unique = r.portal < portal_count && _portals[r.portal].kind == PortalKind::unique;
+    p.unique = portal < portal_count && _portals[portal].kind == PortalKind::unique;
     if (p.unique) {
-        p.key_hash = UniqueMeTable::hash({r.initiator.nid.value, r.match_bits, r.initiator.pid, r.portal});
+        p.key_hash = UniqueMeTable::hash(key_of(p.request));
         _unique.prefetch(p.key_hash);
     }
 }
@@ -211,8 +210,7 @@ void MatchTable::locate(MatchPlan& p) const
 {
     if (!p.unique)
         return;
-    const MatchRequest& r = p.request;
-    const UniqueChain* chain = _unique.find({r.initiator.nid.value, r.match_bits, r.initiator.pid, r.portal}, p.key_hash);
+    const UniqueChain* chain = _unique.find(key_of(p.request), p.key_hash);
     p.head = chain ? chain->head : no_md;
     p.layout = _layout;
     p.located = true;

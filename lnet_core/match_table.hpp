@@ -115,6 +115,11 @@ private:
     {
         return {md.match_nid.value, md.match_bits, md.match_pid, md.portal};
     }
+    // The key a message looks up: the one its ME was attached under.
+    static UniqueKey key_of(const MatchRequest& request)
+    {
+        return {request.initiator.nid.value, request.match_bits, request.initiator.pid, request.portal};
+    }
     List& list_of(const Md& md);
     void link(List& list, uint32_t slot, Position position);
     void unlink_from(List& list, uint32_t slot);
